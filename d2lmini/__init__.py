@@ -1,0 +1,23 @@
+"""d2lmini: the part of D2L's ``d2l.torch`` that §9.1, §9.5 and §9.6 use, plus sampling, timing, widgets and export.
+
+``import d2lmini`` imports torch and nothing else heavy: no downloads, no matplotlib, no ipywidgets.
+"""
+from .core import DataModule, Module, Trainer
+from .data import DataUnavailableError, TimeMachine, Vocab, download_timemachine, preprocess
+from .generate import MAX_PREDS, generate
+from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
+from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
+
+__version__ = '0.1.0'
+
+
+def plot(*args, **kwargs):
+    """D2L's ``plot`` (see ``d2lmini.plotting.plot``); matplotlib is imported on first use."""
+    from .plotting import plot as _plot
+    return _plot(*args, **kwargs)
+
+
+__all__ = ['DataModule', 'Module', 'Trainer', 'DataUnavailableError', 'TimeMachine', 'Vocab',
+           'download_timemachine', 'preprocess', 'MAX_PREDS', 'generate', 'RNN', 'RNNLM', 'Classifier',
+           'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
+           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot']

@@ -1,0 +1,183 @@
+"""D2L's Module / DataModule / Trainer trio, with a Trainer that stays out of the way of the GPU.
+
+What changed from D2L and why:
+- Logged values are summed on the device and read once per epoch (D2L calls ``.item()`` per batch, which
+  waits for the GPU every step).
+- Gradients are clipped with ``clip_grad_norm_`` (global norm, no host sync) instead of a Python loop.
+- Progress is a history of per-epoch averages plus a ``summary`` dict; the live plot redraws a bounded
+  number of times (``plotting.LivePlot``), and a one-line progress report works with or without Jupyter.
+"""
+import time
+
+import torch
+from torch import nn
+
+from . import utils
+from .progress import ProgressLine
+from .utils import HyperParameters
+
+
+class Module(nn.Module, HyperParameters):
+    """Base class of models: ``loss``, ``forward``, ``training_step``, ``validation_step``, ``configure_optimizers``.
+
+    ``plot_train_per_epoch``/``plot_valid_per_epoch`` are accepted for D2L compatibility and unused:
+    the Trainer plots per-epoch averages.
+    """
+
+    def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
+        super().__init__()
+        self.save_hyperparameters()
+
+    def loss(self, y_hat, y):
+        raise NotImplementedError
+
+    def forward(self, X):
+        assert hasattr(self, 'net'), 'Neural network is not defined'
+        return self.net(X)
+
+    def plot(self, key, value, train):
+        """Log ``value`` (a scalar tensor) under ``key``; the Trainer averages it per epoch and plots it."""
+        trainer = self.__dict__.get('trainer')
+        if trainer is not None:
+            trainer.record(('train_' if train else 'val_') + key, value)
+
+    def training_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('loss', l, train=True)
+        return l
+
+    def validation_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('loss', l, train=False)
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+    def apply_init(self, inputs, init=None):
+        """Run one forward pass to materialize lazy layers, then apply ``init`` to every submodule."""
+        self.forward(*inputs)
+        if init is not None:
+            self.net.apply(init)
+
+
+class DataModule(HyperParameters):
+    """Base class of data: ``train_dataloader`` and ``val_dataloader`` call ``get_dataloader(train)``."""
+
+    def __init__(self, root='../data', num_workers=0):
+        self.save_hyperparameters()
+
+    def get_dataloader(self, train):
+        raise NotImplementedError
+
+    def train_dataloader(self):
+        return self.get_dataloader(train=True)
+
+    def val_dataloader(self):
+        return self.get_dataloader(train=False)
+
+    def get_tensorloader(self, tensors, train, indices=slice(0, None)):
+        """Batches of ``tensors[indices]``, shuffled when ``train``; whole batches, no per-sample collation."""
+        from .data import TensorBatches
+        return TensorBatches(tuple(a[indices] for a in tensors), self.batch_size, shuffle=train)
+
+
+class Trainer(HyperParameters):
+    """Fit a ``Module`` to a ``DataModule`` with SGD-style optimizers, optional clipping and live progress.
+
+    After ``fit``: ``history`` holds one dict per epoch (``epoch``, ``time`` and every logged metric, e.g.
+    ``train_ppl``/``val_ppl``) and ``summary`` the totals (seconds, tokens per second, final metrics).
+    """
+
+    def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
+                 max_redraws=20):
+        utils.check_positive_int('max_epochs', max_epochs)
+        if not gradient_clip_val >= 0:
+            raise ValueError(f'gradient_clip_val must be >= 0 (0 turns clipping off), got {gradient_clip_val}.')
+        self.save_hyperparameters()
+        self.gpus = [utils.gpu(i) for i in range(min(num_gpus, utils.num_gpus()))]
+        self.device = self.gpus[0] if self.gpus else utils.cpu()
+
+    def prepare_data(self, data):
+        self.train_dataloader = data.train_dataloader()
+        self.val_dataloader = data.val_dataloader()
+        self.num_train_batches = len(self.train_dataloader)
+        self.num_val_batches = len(self.val_dataloader) if self.val_dataloader is not None else 0
+
+    def prepare_model(self, model):
+        model.trainer = self
+        model.to(self.device)
+        self.model = model
+
+    def prepare_batch(self, batch):
+        return [a.to(self.device, non_blocking=True) for a in batch] if self.gpus else batch
+
+    def record(self, key, value):
+        """Accumulate a logged scalar on its device; averaged over the epoch's batches in ``end_epoch``."""
+        total, count = self._sums.get(key, (0.0, 0))
+        self._sums[key] = (total + value.detach(), count + 1)
+
+    def fit(self, model, data):
+        self.prepare_data(data)
+        self.prepare_model(model)
+        self.optim = model.configure_optimizers()
+        self.epoch = self.train_batch_idx = self.val_batch_idx = 0
+        self.history, self.summary, self.num_train_tokens = [], {}, 0
+        self._start = time.perf_counter()
+        self._line = ProgressLine(self.max_epochs, enabled=self.progress)
+        self._board = self._make_board()
+        for self.epoch in range(self.max_epochs):
+            self._sums = {}
+            self.fit_epoch()
+            self.end_epoch()
+        self.finish()
+        return self
+
+    def fit_epoch(self):
+        self.model.train()
+        for batch in self.train_dataloader:
+            batch = self.prepare_batch(batch)
+            loss = self.model.training_step(batch)
+            self.optim.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.gradient_clip_val > 0:
+                self.clip_gradients(self.gradient_clip_val, self.model)
+            self.optim.step()
+            self.num_train_tokens += batch[-1].numel()
+            self.train_batch_idx += 1
+        if self.val_dataloader is None:
+            return
+        self.model.eval()
+        with torch.no_grad():
+            for batch in self.val_dataloader:
+                self.model.validation_step(self.prepare_batch(batch))
+                self.val_batch_idx += 1
+
+    def clip_gradients(self, grad_clip_val, model):
+        """Rescale all gradients together so that their global L2 norm is at most ``grad_clip_val``."""
+        params = [p for p in model.parameters() if p.requires_grad and p.grad is not None]
+        nn.utils.clip_grad_norm_(params, grad_clip_val)
+
+    def end_epoch(self):
+        row = {'epoch': self.epoch + 1, 'time': time.perf_counter() - self._start}
+        row.update({k: (total / count).item() for k, (total, count) in self._sums.items()})
+        self.history.append(row)
+        self._line.update(row, self.num_train_tokens)
+        if self._board is not None:
+            self._board.update(self.history)
+
+    def finish(self):
+        last, seconds = self.history[-1], self.history[-1]['time']
+        self.summary = {'epochs': len(self.history), 'seconds': seconds,
+                        'seconds_per_epoch': seconds / len(self.history),
+                        'tokens_per_second': self.num_train_tokens / seconds, 'device': str(self.device),
+                        **{k: v for k, v in last.items() if k not in ('epoch', 'time')}}
+        if self._board is not None:
+            self._board.close(self.history)
+            self.figure = self._board.figure
+        self._line.close(self.summary)
+
+    def _make_board(self):
+        if not self.live_plot:
+            return None
+        from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
+        return LivePlot(self.max_epochs, self.max_redraws)

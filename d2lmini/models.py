@@ -1,0 +1,139 @@
+"""Models of §9.1, §9.5 and §9.6: linear regression, the from-scratch RNN LM and the ``nn.RNN`` one.
+
+Every language model here has the same interface: ``forward(X, state=None)`` maps token ids
+``(batch, num_steps)`` to logits ``(batch, num_steps, vocab_size)``; ``predict`` decodes greedily and
+``sample`` draws with a temperature (both in ``generate.py``), so one flag swaps scratch and concise.
+"""
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .core import Module
+from .generate import generate
+from .utils import check_positive_int
+
+
+class Classifier(Module):
+    """Cross-entropy loss over the last axis; validation logs loss and accuracy."""
+
+    def validation_step(self, batch):
+        Y_hat = self(*batch[:-1])
+        self.plot('loss', self.loss(Y_hat, batch[-1]), train=False)
+        self.plot('acc', self.accuracy(Y_hat, batch[-1]), train=False)
+
+    def accuracy(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
+        compare = (Y_hat.argmax(dim=1).type(Y.dtype) == Y.reshape(-1)).float()
+        return compare.mean() if averaged else compare
+
+    def loss(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
+        return F.cross_entropy(Y_hat, Y.reshape((-1,)), reduction='mean' if averaged else 'none')
+
+
+class RNNScratch(Module):
+    """A tanh RNN written out: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``."""
+
+    def __init__(self, num_inputs, num_hiddens, sigma=0.01):
+        super().__init__()
+        check_positive_int('num_inputs', num_inputs)
+        check_positive_int('num_hiddens', num_hiddens)
+        self.save_hyperparameters()
+        self.W_xh = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
+        self.W_hh = nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma)
+        self.b_h = nn.Parameter(torch.zeros(num_hiddens))
+
+    def forward(self, inputs, state=None):
+        """``inputs`` (num_steps, batch, num_inputs) -> list of num_steps states (batch, num_hiddens), last state."""
+        if state is None:
+            state = torch.zeros((inputs.shape[1], self.num_hiddens), device=inputs.device)  # (batch, num_hiddens)
+        outputs = []
+        for X in inputs:  # X: (batch, num_inputs)
+            state = torch.tanh(X @ self.W_xh + state @ self.W_hh + self.b_h)  # (batch, num_hiddens)
+            outputs.append(state)
+        return outputs, state
+
+
+class RNNLMScratch(Classifier):
+    """Character language model on top of an RNN: one-hot inputs, a linear output layer, perplexity logging."""
+
+    def __init__(self, rnn, vocab_size, lr=0.01):
+        super().__init__()
+        check_positive_int('vocab_size', vocab_size)
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self):
+        self.W_hq = nn.Parameter(torch.randn(self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma)
+        self.b_q = nn.Parameter(torch.zeros(self.vocab_size))
+
+    def training_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', torch.exp(l), train=True)
+        return l
+
+    def validation_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', torch.exp(l), train=False)
+
+    def one_hot(self, X):
+        """Token ids (batch, num_steps) -> one-hot (num_steps, batch, vocab_size): time-major for the RNN."""
+        return F.one_hot(X.T, self.vocab_size).type(torch.float32)
+
+    def output_layer(self, rnn_outputs):
+        outputs = [H @ self.W_hq + self.b_q for H in rnn_outputs]  # num_steps x (batch, vocab_size)
+        return torch.stack(outputs, 1)  # (batch, num_steps, vocab_size)
+
+    def forward(self, X, state=None):
+        rnn_outputs, _ = self.rnn(self.one_hot(X), state)
+        return self.output_layer(rnn_outputs)  # (batch, num_steps, vocab_size)
+
+    def predict(self, prefix, num_preds, vocab, device=None):
+        """Greedy continuation: ``prefix`` (normalized like the training text) plus ``num_preds`` characters."""
+        return generate(self, prefix, num_preds, vocab, device=device)
+
+    def sample(self, prefix, num_preds, vocab, temperature=1.0, seed=None, device=None):
+        """Sampled continuation; low ``temperature`` approaches greedy, high approaches uniform noise."""
+        return generate(self, prefix, num_preds, vocab, device=device, temperature=temperature, seed=seed)
+
+
+class RNN(Module):
+    """The concise RNN: ``nn.RNN`` with a tanh cell and one layer."""
+
+    def __init__(self, num_inputs, num_hiddens):
+        super().__init__()
+        check_positive_int('num_inputs', num_inputs)
+        check_positive_int('num_hiddens', num_hiddens)
+        self.save_hyperparameters()
+        self.rnn = nn.RNN(num_inputs, num_hiddens)
+
+    def forward(self, inputs, H=None):
+        return self.rnn(inputs, H)  # (num_steps, batch, num_hiddens), (1, batch, num_hiddens)
+
+
+class RNNLM(RNNLMScratch):
+    """The concise language model: the output layer is an ``nn.LazyLinear`` applied to all steps at once."""
+
+    def init_params(self):
+        self.linear = nn.LazyLinear(self.vocab_size)
+
+    def output_layer(self, hiddens):
+        return self.linear(hiddens).swapaxes(0, 1)  # (num_steps, batch, V) -> (batch, num_steps, V)
+
+
+class LinearRegression(Module):
+    """§9.1's linear model: one ``LazyLinear`` output, squared loss, SGD."""
+
+    def __init__(self, lr):
+        super().__init__()
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise ValueError(f'lr must be a positive number, got {lr!r}.')
+        self.save_hyperparameters()
+        self.net = nn.LazyLinear(1)
+        self.net.weight.data.normal_(0, 0.01)
+        self.net.bias.data.fill_(0)
+
+    def loss(self, y_hat, y):
+        return F.mse_loss(y_hat, y)

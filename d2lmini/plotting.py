@@ -1,0 +1,88 @@
+"""Drawing: D2L's ``plot`` helper and the Trainer's live perplexity plot. The only module importing matplotlib."""
+import io
+import math
+
+from .progress import in_notebook
+
+STYLES = {'train': '-', 'val': '--'}
+
+
+def _has_one_axis(X):
+    return hasattr(X, 'ndim') and X.ndim == 1 or isinstance(X, list) and not hasattr(X[0], '__len__')
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+    """Label, scale and limit ``axes``; add a legend when one is given."""
+    axes.set_xlabel(xlabel), axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale), axes.set_yscale(yscale)
+    axes.set_xlim(xlim), axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale='linear',
+         yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
+    """Plot one or several curves: ``plot(x, [y1, y2], legend=[...])`` or ``plot([y1, y2])`` against the index."""
+    import matplotlib.pyplot as plt
+    if _has_one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    if axes is None:
+        axes = plt.figure(figsize=figsize).gca()
+    axes.cla()
+    for x, y, fmt in zip(X, Y, fmts):
+        axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+    return axes
+
+
+class LivePlot:
+    """Per-epoch metrics of a Trainer, redrawn at most ``max_redraws`` times plus once at the end.
+
+    In Jupyter the figure is one PNG output updated in place, so the saved notebook keeps one final figure.
+    Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
+    """
+
+    def __init__(self, max_epochs, max_redraws=20):
+        from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
+        self.max_epochs = max_epochs
+        self.figure = Figure(figsize=(5, 3), dpi=100, layout='constrained')
+        self.axes = self.figure.add_subplot()
+        n = max(1, min(max_redraws, max_epochs))
+        self.redraw_at = {math.ceil((i + 1) * max_epochs / n) for i in range(n)} - {max_epochs}
+        self.notebook, self.handle, self.num_draws = in_notebook(), None, 0
+
+    def update(self, history):
+        if history[-1]['epoch'] in self.redraw_at:
+            self.draw(history)
+
+    def close(self, history):
+        self.draw(history)
+
+    def draw(self, history):
+        ax, epochs = self.axes, [row['epoch'] for row in history]
+        ax.clear()
+        for key in (k for k in history[-1] if k not in ('epoch', 'time')):
+            split, _, name = key.partition('_')
+            ax.plot(epochs, [row.get(key, math.nan) for row in history], STYLES.get(split, ':'),
+                    label=f'{split} {name}')
+        ax.set_xlim(1, max(2, self.max_epochs))
+        ax.set_xlabel('epoch'), ax.legend(), ax.grid(alpha=0.3)
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format='png')
+        self.num_draws += 1
+        if self.notebook:
+            self._publish(buf.getvalue())
+
+    def _publish(self, png):
+        from IPython.display import Image, display
+        if self.handle is None:
+            self.handle = display(Image(data=png), display_id=True)
+        else:
+            self.handle.update(Image(data=png))

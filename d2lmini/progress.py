@@ -1,0 +1,69 @@
+"""A one-line training progress report that works in Jupyter (updated in place) and in a terminal or log."""
+import sys
+
+
+def in_notebook():
+    """True inside a Jupyter/Colab kernel (an IPython shell with a kernel attached)."""
+    ipython = sys.modules.get('IPython')
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, 'kernel', None) is not None
+
+
+def format_seconds(seconds):
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f'{minutes}:{seconds:02d}'
+
+
+def format_metrics(row):
+    return '  '.join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in row.items() if k not in ('epoch', 'time'))
+
+
+class ProgressLine:
+    """``epoch 37/100  train ppl 9.12  val ppl 9.40  41,200 tok/s  ETA 0:12``, one line, kept short.
+
+    In Jupyter the line is one display output updated in place (a saved notebook keeps only the last state).
+    In a terminal it is rewritten with ``\\r``; in a log (not a TTY) about ten lines are printed in all.
+    """
+
+    def __init__(self, max_epochs, enabled=True, stream=None):
+        self.max_epochs, self.enabled = max_epochs, enabled
+        self.stream = stream or sys.stdout
+        self.notebook = in_notebook()
+        self.every = max(1, max_epochs // 10)
+        self.handle = None
+
+    def _show(self, text, final=False):
+        if not self.enabled:
+            return
+        if self.notebook:
+            from IPython.display import display, update_display
+            if self.handle is None:
+                self.handle = display({'text/plain': text}, raw=True, display_id=True)
+            else:
+                update_display({'text/plain': text}, raw=True, display_id=self.handle.display_id)
+        elif self.stream.isatty():
+            self.stream.write('\r' + text + ('\n' if final else ''))
+            self.stream.flush()
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def update(self, row, num_tokens):
+        epoch, elapsed = row['epoch'], row['time']
+        eta = elapsed / epoch * (self.max_epochs - epoch)
+        text = (f'epoch {epoch}/{self.max_epochs}  {format_metrics(row)}  '
+                f'{num_tokens / elapsed:,.0f} tok/s  ETA {format_seconds(eta)}')
+        tty = getattr(self.stream, 'isatty', lambda: False)()
+        if self.notebook or tty or epoch % self.every == 0 or epoch == 1:
+            self._show(text)
+
+    def close(self, summary):
+        text = (f"{summary['epochs']} epochs in {summary['seconds']:.1f} s "
+                f"({summary['seconds_per_epoch'] * 1000:.0f} ms/epoch, {summary['tokens_per_second']:,.0f} tok/s) "
+                f"on {summary['device']}  {format_metrics(summary_metrics(summary))}")
+        self._show(text, final=True)
+
+
+def summary_metrics(summary):
+    """The logged metrics of a Trainer summary (``train_ppl``, ``val_ppl``, ...), without the timing fields."""
+    skip = {'epochs', 'seconds', 'seconds_per_epoch', 'tokens_per_second', 'device'}
+    return {k: v for k, v in summary.items() if k not in skip}

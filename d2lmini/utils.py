@@ -1,0 +1,61 @@
+"""Small helpers D2L readers know: hyperparameter saving, ``add_to_class`` and device lookup.
+
+Nothing here imports matplotlib or touches a GPU at import time.
+"""
+import inspect
+
+import torch
+
+
+def add_to_class(Class):
+    """Register the decorated function as a method of ``Class`` (D2L's way of growing a class cell by cell)."""
+    def wrapper(obj):
+        setattr(Class, obj.__name__, obj)
+        return obj
+    return wrapper
+
+
+class HyperParameters:
+    """Mixin whose ``save_hyperparameters`` stores the caller's ``__init__`` arguments as attributes."""
+
+    def save_hyperparameters(self, ignore=()):
+        frame = inspect.currentframe().f_back
+        _, _, _, local_vars = inspect.getargvalues(frame)
+        self.hparams = {k: v for k, v in local_vars.items()
+                        if k not in set(ignore) | {'self'} and not k.startswith('_')}
+        for k, v in self.hparams.items():
+            setattr(self, k, v)
+
+
+def check_positive_int(name, value):
+    """Raise a ``ValueError``/``TypeError`` that names ``name`` unless ``value`` is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f'{name} must be a positive integer, got {value!r} ({type(value).__name__}).')
+    if value < 1:
+        raise ValueError(f'{name} must be a positive integer (1 or more), got {value}.')
+    return value
+
+
+def num_gpus():
+    """Number of CUDA devices visible to PyTorch (0 on a CPU-only machine)."""
+    return torch.cuda.device_count()
+
+
+def cpu():
+    """The CPU device."""
+    return torch.device('cpu')
+
+
+def gpu(i=0):
+    """The ``i``-th CUDA device (no check that it exists; see ``try_gpu``)."""
+    return torch.device(f'cuda:{i}')
+
+
+def try_gpu(i=0):
+    """``gpu(i)`` if it exists, otherwise the CPU: the same notebook runs on Colab and on Binder."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus():
+    """All CUDA devices, or ``[cpu()]`` when there are none."""
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
