@@ -1,0 +1,71 @@
+"""Timing helpers: D2L's ``Timer`` and a side-by-side table of Trainer summaries."""
+import html
+import time
+
+
+class Timer:
+    """Record several running times (D2L's ``Timer``): ``start``, ``stop``, ``avg``, ``sum``, ``cumsum``."""
+
+    def __init__(self):
+        self.times = []
+        self.start()
+
+    def start(self):
+        self.tik = time.perf_counter()
+
+    def stop(self):
+        self.times.append(time.perf_counter() - self.tik)
+        return self.times[-1]
+
+    def avg(self):
+        return sum(self.times) / len(self.times)
+
+    def sum(self):
+        return sum(self.times)
+
+    def cumsum(self):
+        out, total = [], 0.0
+        for t in self.times:
+            total += t
+            out.append(total)
+        return out
+
+
+COLUMNS = [('device', '{}'), ('epochs', '{}'), ('seconds per epoch', '{:.3f}'), ('tokens per second', '{:,.0f}'),
+           ('speed-up', '{:.2f}x'), ('train ppl', '{:.2f}'), ('val ppl', '{:.2f}')]
+
+
+class RunComparison:
+    """Rows of measured numbers, one per run; shows as an HTML table in Jupyter and as text elsewhere.
+
+    ``speed-up`` is tokens per second relative to the first row.
+    """
+
+    def __init__(self, summaries):
+        if not summaries:
+            raise ValueError('compare_runs needs at least one Trainer summary, e.g. {"concise": trainer.summary}.')
+        base = next(iter(summaries.values()))['tokens_per_second']
+        self.rows = [{'model': name, 'device': s['device'], 'epochs': s['epochs'],
+                      'seconds per epoch': s['seconds_per_epoch'], 'tokens per second': s['tokens_per_second'],
+                      'speed-up': s['tokens_per_second'] / base, 'train ppl': s.get('train_ppl', float('nan')),
+                      'val ppl': s.get('val_ppl', float('nan'))} for name, s in summaries.items()]
+
+    def _cells(self, row):
+        return [row['model']] + [fmt.format(row[key]) for key, fmt in COLUMNS]
+
+    def __repr__(self):
+        header = ['model'] + [key for key, _ in COLUMNS]
+        lines = [header] + [self._cells(row) for row in self.rows]
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        return '\n'.join('  '.join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+
+    def _repr_html_(self):
+        head = ''.join(f'<th>{html.escape(h)}</th>' for h in ['model'] + [key for key, _ in COLUMNS])
+        body = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in self._cells(row)) + '</tr>'
+                       for row in self.rows)
+        return f'<table class="d2lmini-comparison"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def compare_runs(summaries):
+    """Table of ``Trainer.summary`` dicts keyed by run name: time, throughput, speed-up and perplexity."""
+    return RunComparison(summaries)
