@@ -1,0 +1,39 @@
+# Concise RNNs: `make book` sets up everything and builds the HTML book; `make test` runs every test.
+PYTHON ?= python3
+export OMP_NUM_THREADS ?= 1
+export MPLBACKEND ?= Agg
+
+.PHONY: setup book test lint unit nbval build-check browser bench clean
+
+setup:  ## install Python packages, Chromium for browser tests, and the vendored JavaScript
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser tests will fail"
+	bash tools/vendor_js.sh
+
+book: setup  ## set up, then build the HTML book into _build/html
+	jupyter-book build . -W -n --keep-going
+
+test: lint unit nbval build-check browser  ## every test: lint, unit, notebooks, book build, browser
+
+lint:
+	ruff check .
+
+unit:
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser
+
+nbval:
+	$(PYTHON) -m pytest -q -p no:cacheprovider --nbval chapters/ --nbval-sanitize-with tools/nbval-sanitize.cfg \
+	  -n 2 --dist loadfile
+
+build-check:
+	jupyter-book build . -W -n --keep-going
+
+browser:
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+
+bench:
+	$(PYTHON) benchmarks/bench_train.py
+
+clean:
+	jupyter-book clean . --all
