@@ -98,10 +98,9 @@ class Vocab:
         return [self.__getitem__(token) for token in tokens]
 
     def to_tokens(self, indices):
-        if hasattr(indices, '__len__') and len(indices) > 1:
+        """A list of tokens for a list/tuple/1-d tensor of ids (any length), one token for a single id."""
+        if isinstance(indices, (list, tuple)) or getattr(indices, 'ndim', 0) > 0:
             return [self.idx_to_token[int(index)] for index in indices]
-        if hasattr(indices, '__len__'):
-            indices = indices[0]
         return self.idx_to_token[int(indices)]
 
     @property
