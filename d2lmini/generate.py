@@ -43,10 +43,14 @@ def check_num_preds(num_preds):
 def check_temperature(temperature):
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
         raise TypeError(f'temperature must be a number, got {temperature!r}.')
-    if not (math.isfinite(temperature) and temperature > 0):
+    try:
+        value = float(temperature)
+    except OverflowError:  # an int too large for a float
+        value = math.inf
+    if not (math.isfinite(value) and value > 0):
         raise ValueError(f'temperature must be a finite number above 0 (e.g. 0.5 or 1), got {temperature}; '
                          'for greedy decoding use predict().')
-    return float(temperature)
+    return value
 
 
 def generate(model, prefix, num_preds, vocab, device=None, temperature=None, seed=None):
@@ -63,11 +67,13 @@ def generate(model, prefix, num_preds, vocab, device=None, temperature=None, see
         device = next(model.parameters()).device
     rng = torch.Generator().manual_seed(seed) if seed is not None else None
     outputs = list(vocab[list(text)])
+    special = [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]  # '<unk>' is never emitted
     with torch.no_grad():
         X = torch.tensor([outputs], device=device)  # (1, len(prefix))
         rnn_outputs, state = model.rnn(model.one_hot(X), None)
         for _ in range(num_preds):
-            logits = model.output_layer(rnn_outputs)[0, -1]  # (vocab_size,)
+            logits = model.output_layer(rnn_outputs)[0, -1].double().cpu()  # (vocab_size,)
+            logits[special] = -math.inf
             outputs.append(_choose(logits, temperature, rng))
             X = torch.tensor([[outputs[-1]]], device=device)  # (1, 1)
             rnn_outputs, state = model.rnn(model.one_hot(X), state)
@@ -77,5 +83,7 @@ def generate(model, prefix, num_preds, vocab, device=None, temperature=None, see
 def _choose(logits, temperature, rng):
     if temperature is None:
         return int(logits.argmax())
-    probs = torch.softmax(logits.float().cpu() / temperature, dim=0)  # (vocab_size,)
+    # float64, and the largest logit shifted to 0 before dividing: a tiny temperature then gives -inf
+    # (probability 0) to the others instead of overflowing to inf - inf = nan.
+    probs = torch.softmax((logits - logits.max()) / temperature, dim=0)  # (vocab_size,)
     return int(torch.multinomial(probs, 1, generator=rng))
