@@ -91,6 +91,8 @@ class Trainer(HyperParameters):
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
                  max_redraws=20):
         utils.check_positive_int('max_epochs', max_epochs)
+        if isinstance(gradient_clip_val, bool) or not isinstance(gradient_clip_val, (int, float)):
+            raise TypeError(f'gradient_clip_val must be a number (0 turns clipping off), got {gradient_clip_val!r}.')
         if not gradient_clip_val >= 0:
             raise ValueError(f'gradient_clip_val must be >= 0 (0 turns clipping off), got {gradient_clip_val}.')
         self.save_hyperparameters()
@@ -125,8 +127,8 @@ class Trainer(HyperParameters):
         self._start = time.perf_counter()
         self._line = ProgressLine(self.max_epochs, enabled=self.progress)
         self._board = self._make_board()
-        for self.epoch in range(self.max_epochs):
-            self._sums = {}
+        for epoch in range(self.max_epochs):
+            self.epoch, self._sums = epoch, {}
             self.fit_epoch()
             self.end_epoch()
         self.finish()
