@@ -1,0 +1,227 @@
+"""Take a trained character RNN into the web page: its weights as JSON, and a generator that runs in the browser.
+
+``export_weights`` turns an ``RNNLM`` (``nn.RNN``) or ``RNNLMScratch`` into a plain JSON-able dict in one layout,
+PyTorch's: ``H_t = tanh(W_ih x_t + b_ih + W_hh H_{t-1} + b_hh)``, ``logits = W_out H_t + b_out``; arrays are
+base64 of little-endian float32, so nothing is rounded. ``html_generator`` wraps that dict and ``generator.js``
+into one self-contained HTML snippet (no network): the reader types a prefix and the page continues it.
+
+Fidelity: the page computes in float64 from the float32 weights, PyTorch in float32, so greedy decoding agrees
+character for character except where the two best logits are nearly tied. ``greedy_float64`` replays the page's
+arithmetic in Python and reports the smallest top-two margin it met, so tests can tell a bug from a tie.
+"""
+import base64
+import hashlib
+import html
+import itertools
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import Vocab
+from .generate import MAX_PREDS, check_num_preds, normalize_prefix
+
+FORMAT = 'd2lmini.rnn/1'
+ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
+LABELS = {  # field labels of the panel and the page generator; lang None picks one from the notebook's folder
+    'en': dict(prefix='Prefix', length='Characters', temperature='Temperature (0 = greedy)', seed='Seed',
+               generate='Generate', mode='Decoding', greedy='Greedy', sample='Sample'),
+    'zh': dict(prefix='前缀', length='字符数', temperature='温度（0 = 贪心）', seed='随机种子', generate='生成',
+               mode='解码', greedy='贪心', sample='采样'),
+    'zh-hant': dict(prefix='前綴', length='字符數', temperature='溫度（0 = 貪心）', seed='隨機種子', generate='生成',
+                    mode='解碼', greedy='貪心', sample='採樣'),
+}
+LABELS['bilingual'] = {key: f'{LABELS["en"][key]} · {LABELS["zh"][key]}' for key in LABELS['en']}
+_ids = itertools.count(1)
+
+
+def resolve_labels(lang=None, labels=None):
+    """Labels for ``lang`` ('en', 'zh', 'zh-hant', 'bilingual'); ``None`` uses the working directory's name when it
+    is one of those (the book runs each notebook in ``chapters/<lang>/``), else English and Chinese side by side.
+    ``labels`` overrides single entries."""
+    if lang is None:
+        lang = Path.cwd().name if Path.cwd().name in LABELS else 'bilingual'
+    if lang not in LABELS:
+        raise ValueError(f'lang must be one of {sorted(LABELS)} or None, got {lang!r}.')
+    unknown = set(labels or {}) - set(LABELS['en'])
+    if unknown:
+        raise ValueError(f'unknown label keys {sorted(unknown)}; the keys are {sorted(LABELS["en"])}.')
+    return {**LABELS[lang], **(labels or {})}
+
+
+def _encode(tensor):
+    t = tensor.detach().to('cpu', torch.float32).contiguous()
+    data = np.asarray(t.numpy(), dtype='<f4').tobytes()
+    return {'shape': list(t.shape), 'float32_le_base64': base64.b64encode(data).decode('ascii')}
+
+
+def _decode(spec, name, shape):
+    try:
+        values = np.frombuffer(base64.b64decode(spec['float32_le_base64'], validate=True), dtype='<f4')
+        return torch.tensor(values.astype(np.float32)).reshape(shape)
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f'weights[{name!r}] is not base64 float32 data of shape {shape}: {err}') from None
+
+
+def _rnn_arrays(model):
+    """The six arrays in PyTorch's layout, from either language model of ``d2lmini.models``."""
+    if hasattr(model, 'W_hq') and hasattr(model.rnn, 'W_xh'):  # RNNLMScratch: X @ W_xh, so transpose
+        rnn = model.rnn
+        return 'RNNLMScratch', dict(W_ih=rnn.W_xh.T, W_hh=rnn.W_hh.T, b_ih=rnn.b_h, b_hh=torch.zeros_like(rnn.b_h),
+                                    W_out=model.W_hq.T, b_out=model.b_q)
+    rnn = getattr(getattr(model, 'rnn', None), 'rnn', getattr(model, 'rnn', None))
+    linear = getattr(model, 'linear', None)
+    if not isinstance(rnn, nn.RNN) or not isinstance(linear, nn.Linear):
+        raise TypeError(f'export needs an RNNLM (nn.RNN) or RNNLMScratch language model, got {type(model).__name__}.')
+    if isinstance(linear, nn.LazyLinear) or linear.weight.dim() != 2:
+        raise ValueError('the output layer is still lazy: run the model once (train it, or call it on a batch).')
+    if rnn.num_layers != 1 or rnn.bidirectional or rnn.nonlinearity != 'tanh' or not rnn.bias:
+        raise ValueError('the page generator supports one-layer, one-direction tanh nn.RNN with biases only.')
+    return 'RNNLM', dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
+                         W_out=linear.weight, b_out=linear.bias)
+
+
+def export_weights(model, vocab):
+    """Return a JSON-able dict: format, source class, vocabulary, sizes and the six float32 arrays."""
+    if not isinstance(getattr(vocab, 'idx_to_token', None), list):
+        raise TypeError(f'vocab must be a d2lmini Vocab (with idx_to_token), got {type(vocab).__name__}.')
+    source, arrays = _rnn_arrays(model)
+    num_hiddens, vocab_size = arrays['W_hh'].shape[0], arrays['W_ih'].shape[1]
+    if vocab_size != len(vocab):
+        raise ValueError(f'the model reads {vocab_size} tokens but the vocabulary has {len(vocab)}: '
+                         'pass the vocabulary the model was trained with (data.vocab).')
+    return {'format': FORMAT, 'source': source, 'vocab': list(vocab.idx_to_token), 'vocab_size': vocab_size,
+            'num_hiddens': num_hiddens, 'max_preds': MAX_PREDS,
+            'weights': {name: _encode(arrays[name]) for name in ARRAYS}}
+
+
+def _shapes(payload):
+    H, V = payload['num_hiddens'], payload['vocab_size']
+    return dict(W_ih=(H, V), W_hh=(H, H), b_ih=(H,), b_hh=(H,), W_out=(V, H), b_out=(V,))
+
+
+def import_weights(payload):
+    """Inverse of ``export_weights``: a dict (or JSON text) -> ``(arrays dict of float32 tensors, Vocab)``."""
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    if not isinstance(payload, dict) or payload.get('format') != FORMAT:
+        raise ValueError(f'not a d2lmini weights export (expected format {FORMAT!r}).')
+    if len(payload['vocab']) != payload['vocab_size']:
+        raise ValueError(f"vocab has {len(payload['vocab'])} tokens but vocab_size is {payload['vocab_size']}.")
+    arrays = {name: _decode(payload['weights'].get(name, {}), name, shape) for name, shape in _shapes(payload).items()}
+    vocab = Vocab()
+    vocab.idx_to_token = list(payload['vocab'])
+    vocab.token_to_idx = {token: idx for idx, token in enumerate(vocab.idx_to_token)}
+    return arrays, vocab
+
+
+def load_rnnlm(payload):
+    """Rebuild a concise ``RNNLM`` (float32, CPU) and its ``Vocab`` from an export: same logits, same ``predict``."""
+    from .models import RNN, RNNLM
+    arrays, vocab = import_weights(payload)
+    H, V = arrays['W_hh'].shape[0], len(vocab)
+    model = RNNLM(RNN(num_inputs=V, num_hiddens=H), vocab_size=V)
+    model(torch.zeros((1, 1), dtype=torch.long))  # materialize the LazyLinear
+    rnn = model.rnn.rnn
+    with torch.no_grad():
+        for param, name in [(rnn.weight_ih_l0, 'W_ih'), (rnn.weight_hh_l0, 'W_hh'), (rnn.bias_ih_l0, 'b_ih'),
+                            (rnn.bias_hh_l0, 'b_hh'), (model.linear.weight, 'W_out'), (model.linear.bias, 'b_out')]:
+            param.copy_(arrays[name])
+    return model.eval(), vocab
+
+
+def greedy_float64(payload, prefix, num_preds):
+    """The page's greedy decoding in float64 PyTorch: returns ``(text, smallest top-two logit margin)``."""
+    arrays, vocab = import_weights(payload)
+    W = {name: a.double() for name, a in arrays.items()}
+    text = normalize_prefix(prefix, vocab)
+    check_num_preds(num_preds)
+    h = torch.zeros(W['W_hh'].shape[0], dtype=torch.float64)
+    step = lambda token, h: torch.tanh(W['W_ih'][:, token] + W['b_ih'] + W['W_hh'] @ h + W['b_hh'])  # noqa: E731
+    outputs, margin = list(vocab[list(text)]), float('inf')
+    special = [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]  # never emitted, as in generate
+    for token in outputs:
+        h = step(token, h)
+    for _ in range(num_preds):
+        logits = W['W_out'] @ h + W['b_out']  # (vocab_size,)
+        logits[special] = -torch.inf
+        top = torch.topk(logits, 2).values
+        margin = min(margin, float(top[0] - top[1]))
+        outputs.append(int(logits.argmax()))
+        h = step(outputs[-1], h)
+    return ''.join(vocab.idx_to_token[i] for i in outputs), margin
+
+
+def _asset(name):
+    return resources.files('d2lmini').joinpath(name).read_text(encoding='utf-8')
+
+
+def generator_js():
+    """The page generator's JavaScript source (defines ``d2lminiGenerator()``; see ``generator.js``)."""
+    return _asset('generator.js')
+
+
+def _script_json(payload):
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can close the tag."""
+    text = json.dumps(payload, separators=(',', ':'))
+    return text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+
+
+def _initial_text(model, vocab, prefix, length, temperature):
+    if temperature:
+        return ''  # the page samples with its own generator; Python's draws would differ
+    return model.predict(prefix, length, vocab)
+
+
+def _check_page_settings(prefix, vocab, length, temperature, seed):
+    normalize_prefix(prefix, vocab)
+    check_num_preds(length)
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
+        raise ValueError(f'temperature must be a number from 0 (greedy) to 2, got {temperature!r}.')
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f'seed must be an integer, got {seed!r}.')
+
+
+def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
+                 labels=None):
+    """The generator as an HTML string (``html_generator`` wraps it for display)."""
+    _check_page_settings(prefix, vocab, length, temperature, seed)
+    payload, L, e = export_weights(model, vocab), resolve_labels(lang, labels), html.escape
+    data = _script_json(payload)
+    uid = 'd2lmini-gen-' + hashlib.sha1(f'{data}{prefix}{length}{next(_ids)}'.encode()).hexdigest()[:12]
+    return f'''<div class="d2lmini-gen" id="{uid}">
+<style>{_asset('generator.css')}</style>
+<div class="d2lmini-gen-controls">
+<label class="d2lmini-gen-wide">{e(L['prefix'])}<input type="text" data-d2lmini="prefix" value="{e(prefix)}"
+ maxlength="1000" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+<label>{e(L['length'])}<input type="number" data-d2lmini="length" value="{length}" min="0" max="{MAX_PREDS}"
+ step="1" inputmode="numeric"></label>
+<label>{e(L['temperature'])}: <span data-d2lmini="temperature-value">{temperature}</span><input type="range"
+ data-d2lmini="temperature" value="{temperature}" min="0" max="2" step="0.05"></label>
+<label>{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" step="1" inputmode="numeric"></label>
+<button type="button" data-d2lmini="generate">{e(L['generate'])}</button>
+</div>
+<p class="d2lmini-gen-message" data-d2lmini="message" role="alert" hidden></p>
+<p class="d2lmini-gen-output" data-d2lmini="output" aria-live="polite">{e(_initial_text(model, vocab, prefix, length,
+                                                                                      temperature))}</p>
+<script type="application/json" data-d2lmini="weights">{data}</script>
+<script>(function () {{
+{generator_js()}
+var script = document.currentScript;
+var root = (script && script.closest('.d2lmini-gen')) || document.getElementById('{uid}');
+d2lminiGenerator().mount(root);
+}})();</script>
+</div>'''
+
+
+def html_generator(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
+                   labels=None):
+    """An ``IPython.display.HTML`` generator: type a prefix, read the model's continuation; runs in the page.
+
+    ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 samples with ``seed``.
+    """
+    from IPython.display import HTML
+    return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels))

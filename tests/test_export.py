@@ -1,0 +1,186 @@
+"""export_weights / html_generator, and the page's JavaScript run in Node against the Python model.
+
+Greedy parity: the page computes in float64, PyTorch in float32, so the two could only disagree where the two
+best logits are nearly tied. ``greedy_float64`` replays the page's arithmetic in Python and reports the smallest
+top-two margin; each parity test first asserts that margin is far above float32 noise, then demands identical
+text, so a tie can never pass or fail a test by luck. The test models get spread-out weights for that reason.
+"""
+import json
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+import d2lmini
+from d2lmini import export
+from d2lmini.generate import normalize_prefix
+
+KINDS = ['scratch', 'concise']
+PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
+GENERATOR_JS = Path(export.__file__).with_name('generator.js')
+NODE_DRIVER = r"""
+const fs = require('fs');
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+const api = new Function(fs.readFileSync(input.js, 'utf8') + '\nreturn d2lminiGenerator();')();
+const model = api.loadModel(input.payload);
+console.log(JSON.stringify(input.jobs.map(([prefix, n, temperature, seed]) => {
+  try { return {text: api.generate(model, prefix, n, temperature, seed)}; }
+  catch (err) { return {error: err.message}; }
+})));
+"""
+
+
+@pytest.fixture(scope='module')
+def vocab():
+    return d2lmini.Vocab(list('abcdefghijklmnopqrstuvwxyz '))  # 27 characters + <unk> = 28 tokens
+
+
+@pytest.fixture(scope='module', params=KINDS)
+def model(request, make_lm):
+    """A seeded model with logits far from ties (weights of std 1) and a contracting recurrence (hidden-to-hidden
+    std 0.15, spectral radius about 0.6): with a chaotic one, float32 and float64 runs drift apart after a while."""
+    lm = make_lm(request.param, vocab_size=28, num_hiddens=16, seed=1).eval()
+    gen = torch.Generator().manual_seed(2)
+    with torch.no_grad():
+        for name, p in lm.named_parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * (0.15 if 'hh' in name else 1.0))
+    return lm
+
+
+def run_node(payload, jobs):
+    if shutil.which('node') is None:
+        pytest.skip('node is not installed (apt-get install -y nodejs)')
+    stdin = json.dumps({'js': str(GENERATOR_JS), 'payload': payload, 'jobs': jobs})
+    done = subprocess.run(['node', '-e', NODE_DRIVER], input=stdin, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_json_round_trip_reproduces_logits(model, vocab):
+    payload = json.loads(json.dumps(export.export_weights(model, vocab)))
+    clone, clone_vocab = export.load_rnnlm(payload)
+    X = torch.randint(0, len(vocab), (3, 7), generator=torch.Generator().manual_seed(0))  # (batch, num_steps)
+    with torch.no_grad():
+        torch.testing.assert_close(clone(X), model(X), rtol=1e-5, atol=1e-6)  # (3, 7, 28)
+    assert clone_vocab.idx_to_token == vocab.idx_to_token
+
+
+def test_export_keeps_float32_bits(model, vocab):
+    arrays, _ = export.import_weights(export.export_weights(model, vocab))
+    source = model.linear.bias if hasattr(model, 'linear') else model.b_q
+    assert torch.equal(arrays['b_out'], source.detach())
+    assert {spec['shape'][0] for spec in export.export_weights(model, vocab)['weights'].values()} <= {16, 28}
+
+
+def test_export_rejects_what_it_cannot_run(make_lm, vocab):
+    lazy = d2lmini.RNNLM(d2lmini.RNN(28, 8), 28)
+    with pytest.raises(ValueError, match='lazy'):
+        export.export_weights(lazy, vocab)
+    with pytest.raises(ValueError, match='vocabulary has 5'):
+        export.export_weights(make_lm('concise'), d2lmini.Vocab(list('abcd')))
+    with pytest.raises(TypeError, match='RNNLM'):
+        export.export_weights(nn.Linear(2, 2), vocab)
+    deep = make_lm('concise')
+    deep.rnn.rnn = nn.RNN(28, 16, num_layers=2)
+    with pytest.raises(ValueError, match='one-layer'):
+        export.export_weights(deep, vocab)
+
+
+def test_import_rejects_damaged_exports(model, vocab):
+    payload = export.export_weights(model, vocab)
+    with pytest.raises(ValueError, match='not a d2lmini weights export'):
+        export.import_weights({'format': 'other'})
+    payload['weights']['W_hh']['float32_le_base64'] = payload['weights']['W_hh']['float32_le_base64'][:-8]
+    with pytest.raises(ValueError, match="weights\\['W_hh'\\]"):
+        export.import_weights(payload)
+
+
+def test_html_is_self_contained(model, vocab):
+    page = export.html_snippet(model, vocab)
+    assert not re.search(r'https?://|\bsrc\s*=|@import', page)
+    assert '<unk>' not in page  # the vocabulary's <unk> is escaped inside the JSON script
+    data = re.search(r'<script type="application/json" data-d2lmini="weights">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(data) == export.export_weights(model, vocab)
+
+
+def test_html_escapes_the_prefix_and_prefills_greedy_text(model, vocab):
+    prefix = '"><script>alert(1)</script>'
+    page = export.html_snippet(model, vocab, prefix=prefix, length=30)
+    assert '<script>alert' not in page and 'value="&quot;&gt;&lt;script&gt;alert(1)' in page
+    assert f'data-d2lmini="output" aria-live="polite">{model.predict(prefix, 30, vocab)}</p>' in page
+
+
+def test_each_generator_gets_its_own_id(model, vocab):
+    ids = {re.search(r'id="(d2lmini-gen-\w+)"', export.html_snippet(model, vocab)).group(1) for _ in range(3)}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(prefix=''), 'prefix is empty'), (dict(prefix='时间'), 'never saw'), (dict(length=10_001), 'between 0'),
+    (dict(temperature=-1), 'temperature'), (dict(temperature='hot'), 'temperature'), (dict(lang='fr'), 'lang')])
+def test_html_generator_rejects_bad_settings(model, vocab, kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        export.html_generator(model, vocab, **kwargs)
+
+
+def test_html_generator_is_displayable(model, vocab):
+    shown = export.html_generator(model, vocab, lang='zh')
+    assert '前缀' in shown._repr_html_() and 'data-d2lmini="generate"' in shown.data
+
+
+@pytest.mark.parametrize('prefix', PREFIXES)
+def test_node_greedy_matches_python(model, vocab, prefix):
+    payload = export.export_weights(model, vocab)
+    reference, margin = export.greedy_float64(payload, prefix, 200)
+    assert margin > 1e-4, f'near tie (margin {margin:.2e}): pick another seed or prefix'
+    [result] = run_node(payload, [[prefix, 200, 0, 0]])
+    assert result == {'text': reference}
+    assert reference == model.predict(prefix, 200, vocab)
+
+
+def test_node_normalizes_prefixes_like_python(model, vocab):
+    rng = random.Random(0)
+    alphabet = [chr(c) for c in range(128)] + list('éß中文😀\u200b')
+    prefixes = [''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    prefixes += ["It's 1895!", '  two   spaces ', 'tab\tnew\nline', 'café', '中文 text', '😀']
+    results = run_node(export.export_weights(model, vocab), [[p, 0, 0, 0] for p in prefixes])
+    for prefix, result in zip(prefixes, results):
+        try:
+            assert result == {'text': normalize_prefix(prefix, vocab)}, repr(prefix)
+        except ValueError as err:
+            if any(ord(c) > 127 and not c.isprintable() for c in prefix):  # Python's repr escapes these
+                assert 'never saw' in result['error'], repr(prefix)
+            else:
+                assert result == {'error': str(err)}, repr(prefix)
+
+
+def test_node_reports_characters_missing_from_the_vocabulary(make_lm):
+    small = d2lmini.Vocab(list('abcdefghijklmnopqrstuvwxy '))  # no 'z': 27 tokens
+    payload = export.export_weights(make_lm('concise', vocab_size=27), small)
+    [result] = run_node(payload, [['zebra', 5, 0, 0]])
+    assert 'z' in result['error'] and 'not in the vocabulary' in result['error']
+
+
+def test_node_sampling_is_seeded_and_stays_in_the_vocabulary(model, vocab):
+    jobs = [['it has', 400, 1.5, 7], ['it has', 400, 1.5, 7], ['it has', 400, 1.5, 8], ['it has', 400, 1e-9, 1]]
+    same, again, other, cold = [r['text'] for r in run_node(export.export_weights(model, vocab), jobs)]
+    assert same == again != other
+    assert set(same) <= set(vocab.idx_to_token) and same.startswith('it has')
+    assert cold == export.greedy_float64(export.export_weights(model, vocab), 'it has', 400)[0]
+
+
+def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
+    payload = export.export_weights(model, vocab)
+    b_out = torch.zeros(len(vocab))
+    b_out[vocab.unk] = 100.0  # <unk> dominates every step
+    payload['weights']['b_out'] = export._encode(b_out)
+    greedy, sampled = run_node(payload, [['it has', 50, 0, 0], ['it has', 50, 1.0, 0]])
+    reference, _ = export.greedy_float64(payload, 'it has', 50)
+    assert greedy == {'text': reference} and '<unk>' not in reference + sampled['text']
+    clone, clone_vocab = export.load_rnnlm(payload)
+    assert clone.predict('it has', 50, clone_vocab) == reference

@@ -1,0 +1,94 @@
+"""The notebook's generation panel, driven without a browser: set the fields, click, read ``text``/``message``."""
+import subprocess
+import sys
+
+import pytest
+
+import d2lmini
+
+widgets = pytest.importorskip('d2lmini.widgets')
+
+
+@pytest.fixture(scope='module')
+def vocab():
+    return d2lmini.Vocab(list('abcdefghijklmnopqrstuvwxyz '))
+
+
+@pytest.fixture(scope='module', params=['scratch', 'concise'])
+def model(request, make_lm):
+    return make_lm(request.param, vocab_size=28, num_hiddens=16).eval()
+
+
+def test_import_d2lmini_loads_no_widget_or_plot_library():
+    code = ('import sys, d2lmini, d2lmini.export; '
+            'print(sorted(m for m in ("ipywidgets", "matplotlib", "IPython") if m in sys.modules))')
+    assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True).stdout.strip() == '[]'
+
+
+def test_panel_shows_greedy_text_on_creation(model, vocab):
+    panel = widgets.generation_panel(model, vocab)
+    assert panel.text == model.predict('the time traveller', 100, vocab) and panel.message is None
+    assert panel.temperature.disabled and panel.seed.disabled
+
+
+def test_click_generates_from_the_normalized_prefix(model, vocab):
+    panel = widgets.generation_panel(model, vocab)
+    panel.prefix.value, panel.num_preds.value = 'The Time-Traveller, said:', 30
+    panel.button.click()
+    assert panel.text.startswith('the time traveller said ') and len(panel.text) == len('the time traveller said ') + 30
+    assert panel.text == model.predict('The Time-Traveller, said:', 30, vocab)
+    assert panel.text in panel.output.value
+
+
+def test_sampling_uses_temperature_and_seed(model, vocab):
+    panel = widgets.generation_panel(model, vocab)
+    panel.mode.value = 'sample'
+    panel.temperature.value, panel.seed.value = 0.7, 5
+    assert not panel.temperature.disabled
+    assert panel.generate() == model.sample('the time traveller', 100, vocab, temperature=0.7, seed=5)
+
+
+@pytest.mark.parametrize('prefix, num_preds, message', [
+    ('', 100, 'prefix is empty'), ('时间机器', 100, "'时'"), ('time 😀', 100, "'😀'"),
+    ('it has', 10_001, 'between 0 and 10,000'), ('it has', -1, 'between 0')])
+def test_bad_input_shows_a_message_not_a_traceback(model, vocab, prefix, num_preds, message):
+    panel = widgets.generation_panel(model, vocab)
+    panel.prefix.value, panel.num_preds.value = prefix, num_preds
+    panel.button.click()  # must not raise
+    assert panel.text is None and message in panel.message
+    assert '⚠' in panel.output.value and 'Traceback' not in panel.output.value
+
+
+def test_message_and_text_are_escaped(model, vocab):
+    panel = widgets.generation_panel(model, vocab)
+    panel.prefix.value = '<b>时</b>'
+    panel.generate()
+    assert '<b>' not in panel.output.value and '时' in panel.output.value
+
+
+def test_unexpected_errors_are_shown_too(model, vocab, monkeypatch):
+    panel = widgets.generation_panel(model, vocab)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('CUDA out of memory')
+    monkeypatch.setattr(model, 'predict', broken)
+    assert panel.generate() is None
+    assert panel.message == 'generation failed: RuntimeError: CUDA out of memory'
+
+
+def test_panel_refuses_a_non_language_model(vocab):
+    with pytest.raises(TypeError, match='predict'):
+        widgets.generation_panel(object(), vocab)
+
+
+def test_labels_follow_lang_or_the_notebook_folder(model, vocab, tmp_path, monkeypatch):
+    assert widgets.generation_panel(model, vocab, lang='zh').prefix.description == '前缀'
+    monkeypatch.chdir(tmp_path)
+    assert widgets.generation_panel(model, vocab).button.description == 'Generate · 生成'
+    (tmp_path / 'zh-hant').mkdir()
+    monkeypatch.chdir(tmp_path / 'zh-hant')
+    assert widgets.generation_panel(model, vocab).prefix.description == '前綴'
+    custom = widgets.generation_panel(model, vocab, lang='en', labels={'generate': 'Go'})
+    assert custom.button.description == 'Go' and custom.prefix.description == 'Prefix'
+    with pytest.raises(ValueError, match='label keys'):
+        widgets.generation_panel(model, vocab, labels={'colour': 'x'})
