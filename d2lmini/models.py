@@ -123,17 +123,32 @@ class RNNLM(RNNLMScratch):
         return self.linear(hiddens).swapaxes(0, 1)  # (num_steps, batch, V) -> (batch, num_steps, V)
 
 
-class LinearRegression(Module):
-    """§9.1's linear model: one ``LazyLinear`` output, squared loss, SGD."""
+class NormalLazyLinear(nn.LazyLinear):
+    """A ``LazyLinear`` whose weight is drawn from ``N(0, sigma²)`` and bias zeroed once its input size is known.
 
-    def __init__(self, lr):
+    D2L writes ``net.weight.data.normal_(0, 0.01)`` right after building a ``LazyLinear``: on a parameter that
+    is not yet materialized this silently does nothing, and PyTorch's default init is used instead.
+    """
+
+    def __init__(self, out_features, sigma=0.01):
+        super().__init__(out_features)
+        self.sigma = sigma
+
+    def reset_parameters(self):  # called by LazyLinear right after materializing the parameters
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            nn.init.normal_(self.weight, 0, self.sigma)
+            nn.init.zeros_(self.bias)
+
+
+class LinearRegression(Module):
+    """§9.1's linear model: one lazy linear output (weights ``N(0, 0.01²)``, zero bias), squared loss, SGD."""
+
+    def __init__(self, lr, sigma=0.01):
         super().__init__()
         if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
             raise ValueError(f'lr must be a positive number, got {lr!r}.')
         self.save_hyperparameters()
-        self.net = nn.LazyLinear(1)
-        self.net.weight.data.normal_(0, 0.01)
-        self.net.bias.data.fill_(0)
+        self.net = NormalLazyLinear(1, sigma)
 
     def loss(self, y_hat, y):
         return F.mse_loss(y_hat, y)
