@@ -1,0 +1,228 @@
+"""The Traditional Chinese edition: generated from chapters/zh by tools/make_zh_hant.py (OpenCC s2twp + glossary)."""
+import io
+import re
+import sys
+import tokenize
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+import make_zh_hant as mzh  # noqa: E402
+
+ZH = ROOT / 'chapters' / 'zh'
+HANT = ROOT / 'chapters' / 'zh-hant'
+PAGES = sorted(p.name for p in ZH.glob('*.md'))
+HEADER = '---\njupytext:\n  formats: ipynb,md:myst\n# 注释：循环\nkernelspec:\n  name: python3\n---\n'
+SETUP = '```{code-cell} ipython3\n:tags: [remove-output, hide-input]\n\n# 设置：循环神经网络\nimport sys\n```\n'
+
+
+def page(body, name='demo.md'):
+    """A small zh page (front matter, label, language bar, setup cell) followed by ``body``; returns its zh-hant."""
+    bar = f'[English](../en/{name}) · 简体中文 · [繁體中文](../zh-hant/{name})\n'
+    source = HEADER + f'\n(sec-demo-zh)=\n# 循环神经网络\n\n{bar}\n' + SETUP + '\n' + body
+    return mzh.convert_page(source, name)
+
+
+def without_comments(source):
+    """The code with the text of every comment removed (the ``#`` kept), tokenized like the generator does."""
+    lines = source.splitlines(keepends=True)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            row, col = tok.start
+            lines[row - 1] = lines[row - 1][:col + 1] + lines[row - 1][col + len(tok.string):]
+    return ''.join(lines)
+
+
+def comments(source):
+    return [tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline) if tok.type == tokenize.COMMENT]
+
+
+# --- the committed pages ----------------------------------------------------------------------------------------
+
+def test_every_zh_page_has_a_generated_zh_hant_page():
+    assert PAGES, 'no chapters/zh/*.md'
+    assert sorted(p.name for p in HANT.glob('*.md')) == PAGES
+
+
+def test_generated_pages_are_up_to_date(tmp_path):
+    """Regenerate into a temporary folder and compare with the committed pages."""
+    mzh.write_pages(ZH, tmp_path)
+    stale = [name for name in PAGES
+             if not (HANT / name).exists() or (HANT / name).read_text(encoding='utf-8')
+             != (tmp_path / name).read_text(encoding='utf-8')]
+    assert not stale, f'stale zh-hant pages {stale}: run python tools/make_zh_hant.py, then re-execute them'
+    assert mzh.stale_pages() == []
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_code_cells_are_byte_identical_except_comment_text(name):
+    zh, hant = jupytext.read(ZH / name), jupytext.read(HANT / name)
+    assert [c.cell_type for c in zh.cells] == [c.cell_type for c in hant.cells]
+    assert [c.metadata for c in zh.cells] == [c.metadata for c in hant.cells]
+    assert zh.metadata == hant.metadata
+    code = [(a.source, b.source) for a, b in zip(zh.cells, hant.cells) if a.cell_type == 'code']
+    assert code[0][0] == code[0][1], 'the setup cell must be copied unchanged'
+    changed = 0
+    for i, (a, b) in enumerate(code):
+        assert without_comments(a) == without_comments(b), f'code cell {i} of zh-hant/{name} differs beyond comments'
+        changed += comments(a) != comments(b)
+        assert not any(mzh.convert_text(c) != c for c in comments(b)), f'cell {i}: a comment is still simplified'
+    if any(re.search(r'[\u4e00-\u9fff]', c) for a, _ in code[1:] for c in comments(a)):
+        assert changed, 'no Chinese comment was converted'
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_labels_and_references_are_rewritten(name):
+    zh, hant = (ZH / name).read_text(encoding='utf-8'), (HANT / name).read_text(encoding='utf-8')
+    labels = re.findall(r'^\((\S+-zh)\)=$', zh, re.M)
+    assert labels, f'zh/{name} defines no -zh label'
+    assert re.findall(r'^\((\S+)\)=$', hant, re.M) == [label + '-hant' for label in labels]
+    refs = re.findall(r'\{(?:ref|numref)\}`([^`<]*<)?([^`>]+)>?`', zh)
+    assert re.findall(r'\{(?:ref|numref)\}`(?:[^`<]*<)?([^`>]+)>?`', hant) == [
+        target + '-hant' if target.endswith('-zh') else target for _, target in refs]
+    assert not re.search(r'-zh[`)>]', hant)
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_language_bar_links_the_other_editions(name):
+    lines = (HANT / name).read_text(encoding='utf-8').splitlines()
+    assert f'[English](../en/{name}) · [简体中文](../zh/{name}) · 繁體中文' in lines
+    assert f'(../zh-hant/{name})' not in '\n'.join(lines)
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_front_matter_is_copied_and_followed_by_the_notice(name):
+    zh, hant = (ZH / name).read_text(encoding='utf-8'), (HANT / name).read_text(encoding='utf-8')
+    k = zh.index('\n---\n', 4) + 5
+    assert hant[:k] == zh[:k]
+    assert hant[k:].startswith(f'% Generated from chapters/zh/{name} by tools/make_zh_hant.py; '
+                               'edit the source, not this file.\n')
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_inline_code_roles_math_and_link_targets_are_untouched(name):
+    zh, hant = (ZH / name).read_text(encoding='utf-8'), (HANT / name).read_text(encoding='utf-8')
+    bar = re.compile(r'^\[English\].*$', re.M)
+    zh, hant = bar.sub('', zh), bar.sub('', hant).replace('-zh-hant`', '-zh`')
+    spans = re.compile(r'\{[\w:]+\}`[^`\n]+`|`[^`\n]+`|\$[^$\n]+\$|\]\([^)\n]+\)')
+    found = [m.group(0) for m in spans.finditer(zh)]
+    assert any(s.startswith('`') for s in found) and any(s.startswith('{glue:text}') for s in found)
+    assert [m.group(0) for m in spans.finditer(hant)] == found
+
+
+@pytest.mark.parametrize('name', PAGES)
+def test_prose_is_traditional_and_glossary_applied(name):
+    hant = (HANT / name).read_text(encoding='utf-8')
+    prose = re.sub(r'`[^`\n]*`', '', hant.split('```{code-cell}', 1)[0] + ''.join(
+        re.split(r'```{code-cell}[\s\S]*?\n```\n', hant)[1:]))
+    prose = prose.replace('[简体中文]', '')
+    assert mzh.convert_text(prose) == prose, 'some prose is not converted (or the glossary does not apply)'
+    for source, target, _ in mzh.read_glossary():
+        assert source not in prose or source in target, f'{source} left in zh-hant/{name}; expected {target}'
+
+
+def test_recurrent_and_loop_senses_of_xunhuan():
+    hant = (HANT / 'rnn-concise.md').read_text(encoding='utf-8')
+    assert '# 循環神經網路的簡潔實作' in hant
+    assert '迴圈神經網路' not in hant and '循環層' in hant
+    assert '時間步迴圈' in hant and 'Python 迴圈' in hant   # a loop stays 迴圈
+
+
+# --- the converter on small pages --------------------------------------------------------------------------------
+
+def test_converter_keeps_protected_spans_and_converts_prose():
+    body = ('循环神经网络的超参数：`循环 = 1`、$循环_t$、{math}`循环`、{glue:text}`速度:.2f`。\n'
+            '见[循环神经网络](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循环层</span>。\n'
+            '参见 {ref}`sec-other-zh`、{ref}`这一节 <sec-third-zh>` 与 {ref}`sec-en-only`。\n\n'
+            '$$\n\\text{循环} = 1\n$$\n\n'
+            '```{note}\n:class: 循环\n\n循环神经网络\n```\n\n'
+            '```{code-cell} ipython3\n:tags: [remove-cell]\n\n'
+            "x = '循环神经网络'  # 循环神经网络的参数\nprint(x)  # 打印\n```\n")
+    out = page(body)
+    assert '循環神經網路的超參數：`循环 = 1`、$循环_t$、{math}`循环`、{glue:text}`速度:.2f`。\n' in out
+    assert '見[循環神經網路](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循環層</span>。' in out
+    assert '參見 {ref}`sec-other-zh-hant`、{ref}`這一節 <sec-third-zh-hant>` 與 {ref}`sec-en-only`。' in out
+    assert '$$\n\\text{循环} = 1\n$$\n' in out
+    assert '```{note}\n:class: 循环\n\n循環神經網路\n```\n' in out
+    assert "x = '循环神经网络'  # 循環神經網路的參數\nprint(x)  # 列印\n" in out
+    assert out.startswith(HEADER + '% Generated from chapters/zh/demo.md by tools/make_zh_hant.py')
+    assert SETUP in out   # the setup cell, comment included, is copied
+    assert '\n(sec-demo-zh-hant)=\n# 循環神經網路\n' in out
+    assert '[English](../en/demo.md) · [简体中文](../zh/demo.md) · 繁體中文\n' in out
+
+
+def test_loop_sense_keeps_huiquan_and_options_keep_their_values():
+    out = page('```{admonition} 时间步循环\n:name: box-zh\n:class: 循环\n\n在 Python 循环中逐步计算。\n```\n')
+    assert '```{admonition} 時間步迴圈\n:name: box-zh-hant\n:class: 循环\n\n在 Python 迴圈中逐步計算。\n```' in out
+
+
+def test_nested_directives_and_colon_fences():
+    body = ('::::{grid} 2\n:gutter: 3\n\n:::{grid-item-card} 循环层\n:link: sec-a-zh\n\n'
+            '````{exercise}\n:label: ex-a-zh\n\n训练循环神经网络。\n\n```python\n# 循环\n```\n````\n:::\n::::\n')
+    out = page(body)
+    assert ':::{grid-item-card} 循環層\n:link: sec-a-zh\n\n````{exercise}\n:label: ex-a-zh-hant\n\n訓練循環神經網路。\n' in out
+    assert '```python\n# 循环\n```\n' in out   # a plain code block is copied
+
+
+def test_magics_in_code_cells_and_untokenizable_cells():
+    out = page('```{code-cell} ipython3\n%time x = 1  # 循环\ny = 2  # 循环神经网络\n```\n')
+    assert '%time x = 1  # 循环\ny = 2  # 循環神經網路\n' in out
+    with pytest.raises(ValueError, match='cannot tokenize'):
+        page('```{code-cell} ipython3\nx = (1  # 循环\n```\n')
+
+
+def test_a_page_without_language_bar_is_an_error():
+    with pytest.raises(ValueError, match='no language bar'):
+        mzh.convert_page(HEADER + '\n# 标题\n', 'demo.md')
+
+
+def test_check_reports_missing_stale_and_orphaned_pages(tmp_path, capsys):
+    src, out = tmp_path / 'zh', tmp_path / 'zh-hant'
+    src.mkdir()
+    (src / 'demo.md').write_text(HEADER + '\n[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n循环神经网络\n',
+                                 encoding='utf-8')
+    assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 1
+    assert 'demo.md: missing' in capsys.readouterr().err
+    assert not out.exists() or not list(out.iterdir()), '--check must not write'
+    assert mzh.main(['--src', str(src), '--out', str(out)]) == 0
+    assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 0
+    assert (out / 'demo.md').read_text(encoding='utf-8').endswith('\n循環神經網路\n')
+    (src / 'demo.md').write_text((src / 'demo.md').read_text(encoding='utf-8') + '\n神经网络\n', encoding='utf-8')
+    (out / 'old.md').write_text('% Generated from chapters/zh/old.md by tools/make_zh_hant.py; edit the source, '
+                                'not this file.\n', encoding='utf-8')
+    assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 1
+    err = capsys.readouterr().err
+    assert 'demo.md: stale' in err and 'old.md: no source' in err
+    mzh.main(['--src', str(src), '--out', str(out)])
+    assert not (out / 'old.md').exists() and mzh.stale_pages(src, out) == []
+
+
+# --- the glossary -----------------------------------------------------------------------------------------------
+
+def test_glossary_file_is_well_formed():
+    lines = mzh.GLOSSARY.read_text(encoding='utf-8').splitlines()
+    assert lines[0] == 'source\ttarget\tnote'
+    entries = mzh.read_glossary()
+    assert len(entries) == len([line for line in lines[1:] if line.strip() and not line.startswith('#')])
+    sources = [source for source, _, _ in entries]
+    assert len(sources) == len(set(sources)), 'duplicate source terms'
+    for source, target, note in entries:
+        assert source != target and note.strip(), source
+
+
+def test_every_glossary_entry_corrects_opencc_output_in_the_book():
+    """An entry exists only for a term that OpenCC actually produces in some zh page (no speculative entries)."""
+    raw = ''.join(mzh._opencc().convert((ZH / name).read_text(encoding='utf-8')) for name in PAGES)
+    unused = [source for source, _, _ in mzh.read_glossary() if source not in raw]
+    assert not unused, f'glossary entries matching no OpenCC output: {unused}'
+
+
+def test_glossary_replaces_longest_match_once(tmp_path):
+    glossary = tmp_path / 'g.tsv'
+    glossary.write_text('source\ttarget\tnote\n迴圈\t循環\tx\n迴圈神經網路\t循環神經網路\ty\n循環\tLOOP\tz\n', encoding='utf-8')
+    assert mzh.apply_glossary('迴圈神經網路與迴圈', glossary) == '循環神經網路與循環'
+    assert mzh.convert_text('循环神经网络') == '循環神經網路'
+    assert mzh.convert_text('时间步循环') == '時間步迴圈'
