@@ -1,6 +1,7 @@
 """Drawing: D2L's ``plot`` helper and the Trainer's live perplexity plot. The only module importing matplotlib."""
 import io
 import math
+import time
 
 from .progress import in_notebook
 
@@ -45,27 +46,36 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
 class LivePlot:
     """Per-epoch metrics of a Trainer, redrawn at most ``max_redraws`` times plus once at the end.
 
+    Drawing (a PNG: ~0.05 s of CPU with fixed margins, twice that with constrained layout) may take at most
+    ``max_share`` of the training time so far, the final draw included: a planned redraw that would exceed it
+    is skipped, so a run of a few seconds draws only at the end and a long run redraws every few seconds.
+
     In Jupyter the figure is one PNG output updated in place, so the saved notebook keeps one final figure.
     Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(self, max_epochs, max_redraws=20):
+    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
         self.max_epochs = max_epochs
-        self.figure = Figure(figsize=(5, 3), dpi=100, layout='constrained')
+        self.figure = Figure(figsize=(5, 3), dpi=100)
+        self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)  # fixed: no layout pass per draw
         self.axes = self.figure.add_subplot()
         n = max(1, min(max_redraws, max_epochs))
         self.redraw_at = {math.ceil((i + 1) * max_epochs / n) for i in range(n)} - {max_epochs}
         self.notebook, self.handle, self.num_draws = in_notebook(), None, 0
+        self.max_share, self.draw_seconds, self.draw_cost = max_share, 0.0, draw_estimate
 
     def update(self, history):
-        if history[-1]['epoch'] in self.redraw_at:
+        row = history[-1]
+        budget = self.max_share * row['time'] - self.draw_seconds - self.draw_cost  # keep one draw for the end
+        if row['epoch'] in self.redraw_at and self.draw_cost <= budget:
             self.draw(history)
 
     def close(self, history):
         self.draw(history)
 
     def draw(self, history):
+        start = time.perf_counter()
         ax, epochs = self.axes, [row['epoch'] for row in history]
         ax.clear()
         for key in (k for k in history[-1] if k not in ('epoch', 'time')):
@@ -79,6 +89,8 @@ class LivePlot:
         self.num_draws += 1
         if self.notebook:
             self._publish(buf.getvalue())
+        self.draw_cost = time.perf_counter() - start
+        self.draw_seconds += self.draw_cost
 
     def _publish(self, png):
         from IPython.display import Image, display
