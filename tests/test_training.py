@@ -134,3 +134,20 @@ def test_bad_max_epochs_is_rejected(value, error, message):
 def test_bad_gradient_clip_val_is_rejected(value, error):
     with pytest.raises(error, match='gradient_clip_val'):
         d2lmini.Trainer(max_epochs=1, gradient_clip_val=value)
+
+
+def fake_history(epochs, seconds_per_epoch):
+    return [{'epoch': e, 'time': e * seconds_per_epoch, 'train_ppl': 20.0 - e, 'val_ppl': 21.0 - e}
+            for e in range(1, epochs + 1)]
+
+
+@pytest.mark.parametrize('seconds_per_epoch, expected_draws', [(100.0, 5), (0.001, 1)])
+def test_live_plot_redraws_within_its_time_budget(seconds_per_epoch, expected_draws):
+    pytest.importorskip('matplotlib')
+    from d2lmini.plotting import LivePlot
+    board, history = LivePlot(max_epochs=10, max_redraws=5), fake_history(10, seconds_per_epoch)
+    for end in range(1, 11):
+        board.update(history[:end])
+    board.close(history)
+    assert board.num_draws == expected_draws  # 4 planned redraws + the final one, or only the final one
+    assert len(board.axes.get_lines()[0].get_xdata()) == 10
