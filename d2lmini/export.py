@@ -27,12 +27,12 @@ from .generate import MAX_PREDS, check_num_preds, normalize_prefix
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
 LABELS = {  # field labels of the panel and the page generator; lang None picks one from the notebook's folder
-    'en': dict(prefix='Prefix', length='Characters', temperature='Temperature (0 = greedy)', seed='Seed',
+    'en': dict(prefix='Prefix', length='Characters', temperature='Temperature', seed='Seed',
                generate='Generate', mode='Decoding', greedy='Greedy', sample='Sample'),
-    'zh': dict(prefix='前缀', length='字符数', temperature='温度（0 = 贪心）', seed='随机种子', generate='生成',
+    'zh': dict(prefix='前缀', length='字符数', temperature='温度', seed='随机种子', generate='生成',
                mode='解码', greedy='贪心', sample='采样'),
-    'zh-hant': dict(prefix='前綴', length='字符數', temperature='溫度（0 = 貪心）', seed='隨機種子', generate='生成',
-                    mode='解碼', greedy='貪心', sample='採樣'),
+    'zh-hant': dict(prefix='字首', length='字元數', temperature='溫度', seed='隨機種子', generate='生成',
+                    mode='解碼', greedy='貪心', sample='取樣'),  # zh through OpenCC s2twp, as tools/make_zh_hant.py
 }
 LABELS['bilingual'] = {key: f'{LABELS["en"][key]} · {LABELS["zh"][key]}' for key in LABELS['en']}
 _ids = itertools.count(1)
@@ -197,11 +197,11 @@ def html_snippet(model, vocab, prefix='the time traveller', length=100, temperat
 <div class="d2lmini-gen-controls">
 <label class="d2lmini-gen-wide">{e(L['prefix'])}<input type="text" data-d2lmini="prefix" value="{e(prefix)}"
  maxlength="1000" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
-<label>{e(L['length'])}<input type="number" data-d2lmini="length" value="{length}" min="0" max="{MAX_PREDS}"
+<label class="d2lmini-gen-small">{e(L['length'])}<input type="number" data-d2lmini="length" value="{length}" min="0" max="{MAX_PREDS}"
  step="1" inputmode="numeric"></label>
-<label>{e(L['temperature'])}: <span data-d2lmini="temperature-value">{temperature}</span><input type="range"
+<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}): <span data-d2lmini="temperature-value">{temperature}</span><input type="range"
  data-d2lmini="temperature" value="{temperature}" min="0" max="2" step="0.05"></label>
-<label>{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" step="1" inputmode="numeric"></label>
+<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" step="1" inputmode="numeric"></label>
 <button type="button" data-d2lmini="generate">{e(L['generate'])}</button>
 </div>
 <p class="d2lmini-gen-message" data-d2lmini="message" role="alert" hidden></p>

@@ -87,7 +87,7 @@ def test_labels_follow_lang_or_the_notebook_folder(model, vocab, tmp_path, monke
     assert widgets.generation_panel(model, vocab).button.description == 'Generate · 生成'
     (tmp_path / 'zh-hant').mkdir()
     monkeypatch.chdir(tmp_path / 'zh-hant')
-    assert widgets.generation_panel(model, vocab).prefix.description == '前綴'
+    assert widgets.generation_panel(model, vocab).prefix.description == '字首'
     custom = widgets.generation_panel(model, vocab, lang='en', labels={'generate': 'Go'})
     assert custom.button.description == 'Go' and custom.prefix.description == 'Prefix'
     with pytest.raises(ValueError, match='label keys'):

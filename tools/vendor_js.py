@@ -6,7 +6,10 @@ What lands where (``_vendor`` is an ``html_static_path`` folder, so it is served
 - ``widgets/require.js``         requirejs 2.3.4, the version myst-nb's default ``nb_ipywidgets_js`` loads;
 - ``widgets/html-manager/``      @jupyter-widgets/html-manager 1.0.6 ``dist/`` (embed-amd.js, its chunks and
                                  Font Awesome files, no source maps): the widget renderer for ipywidgets 8 state;
-- ``mathjax/es5/``               MathJax 3.2.2, loaded as ``mathjax/es5/tex-mml-chtml.js``.
+- ``mathjax/es5/``               MathJax 3.2.2, loaded as ``mathjax/es5/tex-mml-chtml.js``;
+- ``widgets/setup.js``           ours, loaded before require.js: maps html-manager's AMD modules to the folder above
+                                 (the bundle fetches its Font Awesome files relative to their URLs; without it they
+                                 404 next to the page), and lets the widgets' MathJax 2 calls typeset with MathJax 3.
 Each tarball's SHA-512 must match the integrity npm published, so a changed upstream file fails loudly.
 Needs ``npm`` (any version that has ``npm pack``) and access to the npm registry.
 """
@@ -34,6 +37,27 @@ PACKAGES = [
      'sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==',
      [('es5', 'mathjax/es5', None)]),
 ]
+
+
+SETUP_JS = '''// Written by tools/vendor_js.py; myst-nb loads it before require.js, on pages with widgets only.
+// 1. require.js reads a global `require` object as its configuration. The html-manager bundle defines these AMD
+//    modules itself and fetches its fonts relative to their URLs: point them into widgets/html-manager/.
+var require = (function () {
+  var dir = new URL('html-manager/', document.currentScript.src).href, ids = ['base', 'controls', 'html-manager'];
+  var paths = {'@jupyter-widgets/html-manager/dist': dir.slice(0, -1)};
+  ids.forEach(function (id) { paths['@jupyter-widgets/' + id] = dir + id; });
+  return {paths: paths};
+})();
+// 2. The widgets typeset their labels with MathJax 2's MathJax.Hub.Queue; the book loads MathJax 3 (deferred, so
+//    it is in place by DOMContentLoaded). Give it a Hub whose Queue typesets with MathJax 3.
+document.addEventListener('DOMContentLoaded', function () {
+  var mj = window.MathJax;
+  if (!mj || mj.Hub || !mj.startup) return;
+  mj.Hub = {Queue: function (job) {
+    mj.startup.promise.then(function () { return mj.typesetPromise([job[2]]); });
+  }};
+});
+'''
 
 
 def stamp_text():
@@ -78,6 +102,7 @@ def install(package_dir, src, dst, skip):
 
 def main():
     if STAMP.is_file() and STAMP.read_text() == stamp_text():
+        (VENDOR / 'widgets' / 'setup.js').write_text(SETUP_JS)
         print(f'{VENDOR.relative_to(ROOT)}/ is up to date.')
         return
     if VENDOR.exists():
@@ -88,6 +113,7 @@ def main():
             for src, dst, skip in files:
                 install(package_dir, src, dst, skip)
             print(f'vendored {spec}')
+    (VENDOR / 'widgets' / 'setup.js').write_text(SETUP_JS)
     STAMP.write_text(stamp_text())
 
 

@@ -1,0 +1,113 @@
+"""The built chapter pages in Chromium: clean loads, local requests only, and the in-page generator.
+
+The Python reference is computed here from the weights the page itself embeds (``load_rnnlm``), so these tests
+do not depend on the kernel that built the book. Greedy parity is demanded only where the page's float64
+arithmetic (replayed by ``greedy_float64``) sees no near tie, and the test asserts there is none.
+"""
+import pytest
+
+from d2lmini import export
+from d2lmini.generate import normalize_prefix
+
+LANGS = ['en', 'zh']
+PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
+WIDGET_SCRIPTS = ('widgets/setup.js', 'widgets/require.js', 'widgets/html-manager/embed-amd.js')
+
+
+@pytest.fixture(params=LANGS)
+def chapter(request, server, open_page):
+    """``(page, recorder, base_url)`` for one language's chapter, fully loaded."""
+    page, recorder = open_page(f'{server}chapters/{request.param}/rnn-concise.html')
+    page.wait_for_selector('.d2lmini-gen[data-d2lmini-mounted]', timeout=10_000)
+    return page, recorder, server
+
+
+def assert_clean(recorder, base_url):
+    assert recorder.foreign_requests(base_url) == []
+    assert (recorder.console_errors, recorder.page_errors, recorder.dialogs) == ([], [], [])
+
+
+def test_chapter_loads_cleanly_with_local_scripts_only(chapter):
+    page, recorder, base_url = chapter
+    if page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count():
+        page.wait_for_selector('.jupyter-widgets', timeout=15_000)  # the static widget snapshot rendered
+        assert all(any(url.split('?')[0].endswith(s) for url in recorder.requests) for s in WIDGET_SCRIPTS)
+    if page.locator('.math').count():
+        page.wait_for_selector('mjx-container', timeout=15_000)  # MathJax from _static rendered the formulas
+    assert_clean(recorder, base_url)
+
+
+def test_pages_without_widgets_load_no_widget_scripts(server, open_page):
+    page, recorder = open_page(server + 'index.html')
+    assert not [url for url in recorder.requests if url.split('?')[0].endswith(WIDGET_SCRIPTS)]
+    assert_clean(recorder, server)
+
+
+@pytest.mark.parametrize('prefix', PREFIXES)
+def test_greedy_text_matches_python(chapter, generator_in, prefix):
+    page, recorder, base_url = chapter
+    gen = generator_in(page)
+    gen.set(temperature=0, length=100, prefix=prefix)
+    payload = gen.payload()
+    reference, margin = export.greedy_float64(payload, prefix, 100)
+    assert margin > 1e-4, f'near tie in the book model (margin {margin:.2e}): choose another test prefix'
+    model, vocab = export.load_rnnlm(payload)
+    assert gen.output() == reference == model.predict(prefix, 100, vocab)
+    assert_clean(recorder, base_url)
+
+
+def test_sampling_emits_only_vocabulary_characters(chapter, generator_in):
+    page, recorder, base_url = chapter
+    gen = generator_in(page)
+    gen.set(prefix='the time', length=300, temperature=1.5, seed=0)
+    allowed = {token for token in gen.payload()['vocab'] if len(token) == 1}
+    texts = []
+    for seed in (1, 2, 3):
+        gen.field('generate').click()  # sampling: each click draws with the next seed
+        assert gen.field('seed').input_value() == str(seed)
+        texts.append(gen.output())
+    assert len(set(texts)) == 3
+    for text in texts:
+        assert text.startswith('the time') and len(text) == len('the time') + 300 and set(text) <= allowed
+    assert_clean(recorder, base_url)
+
+
+@pytest.mark.parametrize('prefix', ['<script>alert(1)</script>', '<b>bold</b>', '<img src=x onerror=alert(1)>'])
+def test_typed_markup_stays_text(chapter, generator_in, prefix):
+    page, recorder, base_url = chapter
+    count = 'document.getElementsByTagName("*").length'
+    gen = generator_in(page)
+    before = page.evaluate(count)
+    gen.set(temperature=0, prefix=prefix)
+    page.wait_for_timeout(300)  # let any injected handler (onerror) fire, if one had been created
+    assert page.evaluate(count) == before and gen.field('output').locator('*').count() == 0
+    assert gen.output().startswith(normalize_prefix(prefix, export.import_weights(gen.payload())[1]))
+    assert_clean(recorder, base_url)
+
+
+@pytest.mark.parametrize('fields, message', [
+    (dict(prefix=''), 'prefix is empty'), (dict(prefix='时间 machine'), "'时' '间'"),
+    (dict(prefix='emoji 😀'), "'😀'"), (dict(length=20_000), 'between 0 and 10,000'),
+    (dict(length=2.5), 'whole number')])
+def test_bad_input_shows_a_message(chapter, generator_in, fields, message):
+    page, recorder, base_url = chapter
+    gen = generator_in(page)
+    gen.set(**fields)
+    assert message in gen.message() and gen.output() == ''
+    gen.set(prefix='it has', length=10)
+    assert gen.message() is None and gen.output().startswith('it has')
+    assert_clean(recorder, base_url)
+
+
+@pytest.mark.parametrize('lang', LANGS)
+@pytest.mark.parametrize('width, height', [(1280, 900), (375, 740)])
+def test_screenshots_and_phone_layout(server, open_page, generator_in, artifacts, lang, width, height):
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html', width=width, height=height)
+    gen = generator_in(page)
+    gen.root.scroll_into_view_if_needed()
+    box = gen.root.bounding_box()
+    assert box['x'] >= 0 and box['x'] + box['width'] <= width + 0.5, box  # fits the screen: no sideways scroll
+    assert gen.root.evaluate('el => el.scrollWidth <= el.clientWidth + 1')
+    gen.root.screenshot(path=artifacts / f'generator-{lang}-{width}.png')
+    page.screenshot(path=artifacts / f'page-{lang}-{width}.png')
+    assert_clean(recorder, server)
