@@ -99,6 +99,10 @@ class Trainer(HyperParameters):
         self.gpus = [utils.gpu(i) for i in range(min(num_gpus, utils.num_gpus()))]
         self.device = self.gpus[0] if self.gpus else utils.cpu()
 
+    def __repr__(self):
+        return (f'Trainer(max_epochs={self.max_epochs}, gradient_clip_val={self.gradient_clip_val}, '
+                f'device={str(self.device)!r})')
+
     def prepare_data(self, data):
         self.train_dataloader = data.train_dataloader()
         self.val_dataloader = data.val_dataloader()
@@ -163,9 +167,9 @@ class Trainer(HyperParameters):
         row = {'epoch': self.epoch + 1, 'time': time.perf_counter() - self._start}
         row.update({k: (total / count).item() for k, (total, count) in self._sums.items()})
         self.history.append(row)
-        self._line.update(row, self.num_train_tokens)
-        if self._board is not None:
+        if self._board is not None:  # plot first, so that in Jupyter the progress line sits below it
             self._board.update(self.history)
+        self._line.update(row, self.num_train_tokens)
 
     def finish(self):
         last, seconds = self.history[-1], self.history[-1]['time']

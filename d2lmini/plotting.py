@@ -63,6 +63,9 @@ class LivePlot:
         n = max(1, min(max_redraws, max_epochs))
         self.redraw_at = {math.ceil((i + 1) * max_epochs / n) for i in range(n)} - {max_epochs}
         self.notebook, self.handle, self.num_draws = in_notebook(), None, 0
+        if self.notebook:  # reserve the output slot now, so the plot stays above the progress line
+            from IPython.display import display
+            self.handle = display({'text/plain': ''}, raw=True, display_id=True)
         self.max_share, self.draw_seconds, self.draw_cost = max_share, 0.0, draw_estimate
 
     def update(self, history):
@@ -93,8 +96,5 @@ class LivePlot:
         self.draw_seconds += self.draw_cost
 
     def _publish(self, png):
-        from IPython.display import Image, display
-        if self.handle is None:
-            self.handle = display(Image(data=png), display_id=True)
-        else:
-            self.handle.update(Image(data=png))
+        from IPython.display import Image
+        self.handle.update(Image(data=png))
