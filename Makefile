@@ -9,7 +9,7 @@ setup:  ## install Python packages, Chromium for browser tests, and the vendored
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; the browser tests will fail"
-	bash tools/vendor_js.sh
+	$(PYTHON) tools/vendor_js.py
 
 book: setup  ## set up, then build the HTML book into _build/html
 	jupyter-book build . -W -n --keep-going
