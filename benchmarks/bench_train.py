@@ -133,6 +133,7 @@ def bench_training(epochs, reps):
     tokens = epochs * data.num_train * NUM_STEPS
     return {'epochs': epochs, 'reps': reps, **med,
             'ratio': med['trainer_cpu_s'] / med['bare_cpu_s'], 'ratio_wall': med['trainer_wall_s'] / med['bare_wall_s'],
+            'ratio_best': min(cpu['trainer']) / min(cpu['bare']),  # best-of-k: the least noise-sensitive
             'trainer_tok_s': tokens / med['trainer_cpu_s'], 'bare_tok_s': tokens / med['bare_cpu_s'],
             'trainer_val_ppl': ppl['trainer'], 'bare_val_ppl': ppl['bare'],
             'trainer_runs_wall_s': wall['trainer'], 'bare_runs_wall_s': wall['bare'],
@@ -153,7 +154,8 @@ def print_table(r):
         (f"bare PyTorch loop, {r['epochs']} epochs", f"{r['bare_cpu_s']:.2f} s CPU ({r['bare_wall_s']:.2f} s wall), "
          f"{r['bare_tok_s']:,.0f} tok/s"),
         ('ratio Trainer / bare, CPU time (target <= 1.15)',
-         f"{r['ratio']:.3f}" + ('' if r['ratio'] <= 1.15 else '  MISSED') + f" (wall: {r['ratio_wall']:.3f})"),
+         f"{r['ratio']:.3f}" + ('' if r['ratio'] <= 1.15 else '  MISSED') +
+         f" (best-of-{r['reps']}: {r['ratio_best']:.3f}, wall medians: {r['ratio_wall']:.3f})"),
         ('final val ppl Trainer / bare', f"{r['trainer_val_ppl']:.3f} / {r['bare_val_ppl']:.3f}"),
     ]
     width = max(len(name) for name, _ in rows)
