@@ -4,7 +4,9 @@ Usage: ``OMP_NUM_THREADS=1 python benchmarks/bench_train.py [EPOCHS] [--reps K] 
 
 Sections (one function each, so more can be added): building ``TimeMachine`` (and D2L's list-comprehension
 windows, rewritten here for comparison), then ``Trainer.fit`` (live plot on) and a hand-written loop, alternated
-after a warm-up, K times each; the table reports medians. Both loops start from the same weights and the same
+after a warm-up, K times each; the table reports medians. Last, greedy generation in Chromium by the in-page
+JavaScript generator (``benchmarks/bench_browser.py``) against ``model.predict`` in this process (skipped with
+``--no-browser`` or when Playwright/Chromium are missing). Both loops start from the same weights and the same
 seed, so they also end at (nearly) the same perplexity, which the table shows as a check that the math matches.
 """
 import argparse
@@ -26,6 +28,7 @@ from torch import nn  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_browser
 import d2lmini  # noqa: E402
 
 BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, LR, CLIP = 1024, 32, 32, 1, 1  # D2L §9.6
@@ -140,6 +143,19 @@ def bench_training(epochs, reps):
             'trainer_runs_cpu_s': cpu['trainer'], 'bare_runs_cpu_s': cpu['bare']}
 
 
+def bench_generation(num_chars=10_000, reps=5):
+    """Greedy characters per second: the page's JavaScript in Chromium, and ``predict`` in PyTorch here."""
+    try:
+        from bench_browser import bench_browser_generation, chapter_sized_model
+        browser = bench_browser_generation(num_chars, reps)
+    except Exception as err:  # no playwright, no chromium: say so in the table instead of failing the benchmark
+        return {'browser_error': f'{type(err).__name__}: {err}'.splitlines()[0]}
+    model, vocab = chapter_sized_model()
+    n = num_chars // 5  # PyTorch pays a dispatch per character: fewer characters suffice for a stable rate
+    seconds = median_time(lambda: model.predict('the time traveller', n, vocab), reps)
+    return {'browser_chars_s': browser['loop'], 'browser_page_chars_s': browser['page'], 'python_chars_s': n / seconds}
+
+
 def machine():
     return {'python': platform.python_version(), 'torch': torch.__version__, 'cpus': os.cpu_count(),
             'torch_threads': torch.get_num_threads(), 'processor': platform.processor() or platform.machine()}
@@ -158,6 +174,13 @@ def print_table(r):
          f" (best-of-{r['reps']}: {r['ratio_best']:.3f}, wall medians: {r['ratio_wall']:.3f})"),
         ('final val ppl Trainer / bare', f"{r['trainer_val_ppl']:.3f} / {r['bare_val_ppl']:.3f}"),
     ]
+    if 'browser_chars_s' in r:
+        rows += [('in-page JS greedy generation, Chromium (target >= 50,000)',
+                  f"{r['browser_chars_s']:,.0f} chars/s ({r['browser_page_chars_s']:,.0f} through the page's field)"),
+                 ('model.predict in PyTorch, same process', f"{r['python_chars_s']:,.0f} chars/s"),
+                 ('ratio JS / PyTorch', f"{r['browser_chars_s'] / r['python_chars_s']:.1f}x")]
+    elif 'browser_error' in r:
+        rows.append(('in-page JS generation', f"skipped: {r['browser_error']}"))
     width = max(len(name) for name, _ in rows)
     print(f"| {'measure':<{width}} | value |\n|{'-' * (width + 2)}|-------|")
     for name, value in rows:
@@ -172,10 +195,13 @@ def main(argv=None):
     parser.add_argument('epochs', nargs='?', type=int, default=10, help='epochs per training run (default 10)')
     parser.add_argument('--reps', type=int, default=3, help='alternated runs of each loop (default 3)')
     parser.add_argument('--json', action='store_true', help='print the results as JSON instead of a table')
+    parser.add_argument('--no-browser', action='store_true', help='skip the in-browser generation section')
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.reps < 1:
         parser.error('epochs and --reps must be at least 1')
     results = {**bench_build(max(3, args.reps)), **bench_training(args.epochs, args.reps), 'machine': machine()}
+    if not args.no_browser:
+        results.update(bench_generation())
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -9,7 +9,7 @@ import pytest
 from d2lmini import export
 from d2lmini.generate import normalize_prefix
 
-LANGS = ['en', 'zh']
+LANGS = ['en', 'zh', 'zh-hant']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
 WIDGET_SCRIPTS = ('widgets/setup.js', 'widgets/require.js', 'widgets/html-manager/embed-amd.js')
 
