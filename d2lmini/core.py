@@ -123,6 +123,7 @@ class Trainer(HyperParameters):
         self._sums[key] = (total + value.detach(), count + 1)
 
     def fit(self, model, data):
+        """Train ``model`` on ``data`` for ``max_epochs``; returns None, as in D2L (read ``history``/``summary``)."""
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
@@ -136,7 +137,6 @@ class Trainer(HyperParameters):
             self.fit_epoch()
             self.end_epoch()
         self.finish()
-        return self
 
     def fit_epoch(self):
         self.model.train()

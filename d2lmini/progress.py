@@ -57,9 +57,8 @@ class ProgressLine:
             self._show(text)
 
     def close(self, summary):
-        text = (f"{summary['epochs']} epochs in {summary['seconds']:.1f} s "
-                f"({summary['seconds_per_epoch'] * 1000:.0f} ms/epoch, {summary['tokens_per_second']:,.0f} tok/s) "
-                f"on {summary['device']}  {format_metrics(summary_metrics(summary))}")
+        text = (f"{summary['epochs']} epochs, {summary['seconds']:.1f} s on {summary['device']}, "
+                f"{summary['tokens_per_second'] / 1000:,.0f}k tok/s: {format_metrics(summary_metrics(summary))}")
         self._show(text, final=True)
 
 
