@@ -7,8 +7,9 @@ export MPLBACKEND ?= Agg
 
 setup:  ## install Python packages, Chromium for browser tests, and the vendored JavaScript
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
-	  || echo "warning: could not install chromium; the browser tests will fail"
+	@(command -v chromium >/dev/null && fc-list | grep -qi "noto.*cjk") \
+	  || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || echo "warning: could not install chromium and fonts-noto-cjk (root and apt needed); browser tests will fail"
 	$(PYTHON) tools/vendor_js.py
 
 book: setup  ## set up, then build the HTML book into _build/html

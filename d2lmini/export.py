@@ -31,7 +31,7 @@ LABELS = {  # field labels of the panel and the page generator; lang None picks 
                generate='Generate', mode='Decoding', greedy='Greedy', sample='Sample'),
     'zh': dict(prefix='前缀', length='字符数', temperature='温度', seed='随机种子', generate='生成',
                mode='解码', greedy='贪心', sample='采样'),
-    'zh-hant': dict(prefix='字首', length='字元數', temperature='溫度', seed='隨機種子', generate='生成',
+    'zh-hant': dict(prefix='前綴', length='字元數', temperature='溫度', seed='隨機種子', generate='生成',
                     mode='解碼', greedy='貪心', sample='取樣'),  # zh through OpenCC s2twp, as tools/make_zh_hant.py
 }
 LABELS['bilingual'] = {key: f'{LABELS["en"][key]} · {LABELS["zh"][key]}' for key in LABELS['en']}

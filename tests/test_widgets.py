@@ -87,8 +87,20 @@ def test_labels_follow_lang_or_the_notebook_folder(model, vocab, tmp_path, monke
     assert widgets.generation_panel(model, vocab).button.description == 'Generate · 生成'
     (tmp_path / 'zh-hant').mkdir()
     monkeypatch.chdir(tmp_path / 'zh-hant')
-    assert widgets.generation_panel(model, vocab).prefix.description == '字首'
+    assert widgets.generation_panel(model, vocab).prefix.description == '前綴'
     custom = widgets.generation_panel(model, vocab, lang='en', labels={'generate': 'Go'})
     assert custom.button.description == 'Go' and custom.prefix.description == 'Prefix'
     with pytest.raises(ValueError, match='label keys'):
         widgets.generation_panel(model, vocab, labels={'colour': 'x'})
+
+
+def test_traditional_labels_match_the_generated_edition():
+    """The zh-hant labels are what tools/make_zh_hant.py (OpenCC s2twp + glossary) makes of the zh ones."""
+    pytest.importorskip('opencc')
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tools'))
+    from make_zh_hant import convert_text
+
+    from d2lmini.export import LABELS
+    assert {k: convert_text(v) for k, v in LABELS['zh'].items()} == LABELS['zh-hant']
