@@ -1,7 +1,6 @@
 # Concise RNNs: `make book` sets up everything and builds the HTML book; `make test` runs every test.
 PYTHON ?= python3
 export OMP_NUM_THREADS ?= 1
-export MPLBACKEND ?= Agg
 
 .PHONY: setup book test lint unit nbval build-check browser bench clean
 
