@@ -1,6 +1,8 @@
 # Concise RNNs: `make book` sets up everything and builds the HTML book; `make test` runs every test.
 PYTHON ?= python3
 export OMP_NUM_THREADS ?= 1
+# Prints how long a stage took, so CI logs show where the time goes: $(call timed,NAME,COMMAND)
+timed = start=$$(date +%s); $(2) && echo "[timing] $(1): $$(( $$(date +%s) - start )) s"
 
 .PHONY: setup book test lint unit nbval build-check browser bench clean
 
@@ -20,17 +22,17 @@ lint:
 	ruff check .
 
 unit:
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser
+	@$(call timed,unit tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser)
 
 nbval:
-	$(PYTHON) -m pytest -q -p no:cacheprovider --nbval chapters/ --nbval-sanitize-with tools/nbval-sanitize.cfg \
-	  -n 2 --dist loadfile
+	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider --nbval chapters/ \
+	  --nbval-sanitize-with tools/nbval-sanitize.cfg -n 2 --dist loadfile)
 
 build-check:
-	jupyter-book build . -W -n --keep-going
+	@$(call timed,book build,jupyter-book build . -W -n --keep-going)
 
 browser:
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+	@$(call timed,browser tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser)
 
 bench:
 	$(PYTHON) benchmarks/bench_train.py
