@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from . import utils
-from .progress import ProgressLine
+from .progress import ProgressLine, metrics
 from .utils import HyperParameters
 
 
@@ -176,7 +176,7 @@ class Trainer(HyperParameters):
         self.summary = {'epochs': len(self.history), 'seconds': seconds,
                         'seconds_per_epoch': seconds / len(self.history),
                         'tokens_per_second': self.num_train_tokens / seconds, 'device': str(self.device),
-                        **{k: v for k, v in last.items() if k not in ('epoch', 'time')}}
+                        **metrics(last)}
         if self._board is not None:
             self._board.close(self.history)
             self.figure = self._board.figure

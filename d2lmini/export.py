@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from .data import Vocab
-from .generate import MAX_PREDS, check_num_preds, normalize_prefix
+from .generate import MAX_PREDS, check_num_preds, normalize_prefix, special_ids
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
@@ -142,7 +142,7 @@ def greedy_float64(payload, prefix, num_preds):
     h = torch.zeros(W['W_hh'].shape[0], dtype=torch.float64)
     step = lambda token, h: torch.tanh(W['W_ih'][:, token] + W['b_ih'] + W['W_hh'] @ h + W['b_hh'])  # noqa: E731
     outputs, margin = list(vocab[list(text)]), float('inf')
-    special = [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]  # never emitted, as in generate
+    special = special_ids(vocab)
     for token in outputs:
         h = step(token, h)
     for _ in range(num_preds):

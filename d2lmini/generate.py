@@ -53,6 +53,11 @@ def check_temperature(temperature):
     return value
 
 
+def special_ids(vocab):
+    """Ids of multi-character tokens such as ``<unk>``: generation never emits them (here and in the page)."""
+    return [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]
+
+
 def generate(model, prefix, num_preds, vocab, device=None, temperature=None, seed=None):
     """Continue ``prefix`` by ``num_preds`` characters: greedy when ``temperature`` is None, else sampled.
 
@@ -67,7 +72,7 @@ def generate(model, prefix, num_preds, vocab, device=None, temperature=None, see
         device = next(model.parameters()).device
     rng = torch.Generator().manual_seed(seed) if seed is not None else None
     outputs = list(vocab[list(text)])
-    special = [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]  # '<unk>' is never emitted
+    special = special_ids(vocab)
     with torch.no_grad():
         X = torch.tensor([outputs], device=device)  # (1, len(prefix))
         rnn_outputs, state = model.rnn(model.one_hot(X), None)

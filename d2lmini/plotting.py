@@ -3,7 +3,7 @@ import io
 import math
 import time
 
-from .progress import in_notebook
+from .progress import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
 
@@ -81,7 +81,7 @@ class LivePlot:
         start = time.perf_counter()
         ax, epochs = self.axes, [row['epoch'] for row in history]
         ax.clear()
-        for key in (k for k in history[-1] if k not in ('epoch', 'time')):
+        for key in metrics(history[-1]):
             split, _, name = key.partition('_')
             ax.plot(epochs, [row.get(key, math.nan) for row in history], STYLES.get(split, ':'),
                     label=f'{split} {name}')

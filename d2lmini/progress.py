@@ -14,8 +14,16 @@ def format_seconds(seconds):
     return f'{minutes}:{seconds:02d}'
 
 
+NOT_METRICS = {'epoch', 'time', 'epochs', 'seconds', 'seconds_per_epoch', 'tokens_per_second', 'device'}
+
+
+def metrics(row):
+    """The logged metrics (``train_ppl``, ``val_ppl``, ...) of a history row or a Trainer summary."""
+    return {k: v for k, v in row.items() if k not in NOT_METRICS}
+
+
 def format_metrics(row):
-    return '  '.join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in row.items() if k not in ('epoch', 'time'))
+    return '  '.join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in metrics(row).items())
 
 
 class ProgressLine:
@@ -58,11 +66,5 @@ class ProgressLine:
 
     def close(self, summary):
         text = (f"{summary['epochs']} epochs, {summary['seconds']:.1f} s on {summary['device']}, "
-                f"{summary['tokens_per_second'] / 1000:,.0f}k tok/s: {format_metrics(summary_metrics(summary))}")
+                f"{summary['tokens_per_second'] / 1000:,.0f}k tok/s: {format_metrics(summary)}")
         self._show(text, final=True)
-
-
-def summary_metrics(summary):
-    """The logged metrics of a Trainer summary (``train_ppl``, ``val_ppl``, ...), without the timing fields."""
-    skip = {'epochs', 'seconds', 'seconds_per_epoch', 'tokens_per_second', 'device'}
-    return {k: v for k, v in summary.items() if k not in skip}
