@@ -77,8 +77,28 @@ class DataModule(HyperParameters):
 
     def get_tensorloader(self, tensors, train, indices=slice(0, None)):
         """Batches of ``tensors[indices]``, shuffled when ``train``; whole batches, no per-sample collation."""
-        from .data import TensorBatches
         return TensorBatches(tuple(a[indices] for a in tensors), self.batch_size, shuffle=train)
+
+
+class TensorBatches:
+    """Serve ``(X[idx], Y[idx], ...)`` batch by batch; shuffling uses torch's global RNG (seedable).
+
+    D2L wraps the tensors in a ``DataLoader``, which fetches and collates one sample at a time; indexing whole
+    batches gives the same batches far faster. Knows nothing about any dataset.
+    """
+
+    def __init__(self, tensors, batch_size, shuffle):
+        self.tensors, self.batch_size, self.shuffle = tensors, batch_size, shuffle
+        self.n = len(tensors[0])
+
+    def __len__(self):
+        return -(-self.n // self.batch_size)
+
+    def __iter__(self):
+        order = torch.randperm(self.n) if self.shuffle else torch.arange(self.n)
+        for start in range(0, self.n, self.batch_size):
+            idx = order[start:start + self.batch_size]
+            yield tuple(t[idx] for t in self.tensors)
 
 
 class Trainer(HyperParameters):
@@ -89,7 +109,7 @@ class Trainer(HyperParameters):
     """
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
-                 max_redraws=20):
+                 max_redraws=20, lang=None):
         utils.check_positive_int('max_epochs', max_epochs)
         if isinstance(gradient_clip_val, bool) or not isinstance(gradient_clip_val, (int, float)):
             raise TypeError(f'gradient_clip_val must be a number (0 turns clipping off), got {gradient_clip_val!r}.')
@@ -130,7 +150,7 @@ class Trainer(HyperParameters):
         self.epoch = self.train_batch_idx = self.val_batch_idx = 0
         self.history, self.summary, self.num_train_tokens = [], {}, 0
         self._start = time.perf_counter()
-        self._line = ProgressLine(self.max_epochs, enabled=self.progress)
+        self._line = ProgressLine(self.max_epochs, enabled=self.progress, lang=self.lang)
         self._board = self._make_board()
         for epoch in range(self.max_epochs):
             self.epoch, self._sums = epoch, {}
@@ -186,4 +206,4 @@ class Trainer(HyperParameters):
         if not self.live_plot:
             return None
         from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
-        return LivePlot(self.max_epochs, self.max_redraws)
+        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang)

@@ -108,23 +108,6 @@ class Vocab:
         return self.token_to_idx['<unk>']
 
 
-class TensorBatches:
-    """Serve ``(X[idx], Y[idx], ...)`` batch by batch; shuffling uses torch's global RNG (seedable)."""
-
-    def __init__(self, tensors, batch_size, shuffle):
-        self.tensors, self.batch_size, self.shuffle = tensors, batch_size, shuffle
-        self.n = len(tensors[0])
-
-    def __len__(self):
-        return -(-self.n // self.batch_size)
-
-    def __iter__(self):
-        order = torch.randperm(self.n) if self.shuffle else torch.arange(self.n)
-        for start in range(0, self.n, self.batch_size):
-            idx = order[start:start + self.batch_size]
-            yield tuple(t[idx] for t in self.tensors)
-
-
 class TimeMachine(DataModule):
     """Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one."""
 

@@ -15,7 +15,6 @@ import html
 import itertools
 import json
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -23,33 +22,12 @@ from torch import nn
 
 from .data import Vocab
 from .generate import MAX_PREDS, check_num_preds, normalize_prefix, special_ids
+from .labels import GENERATOR
+from .labels import labels as page_labels
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
-LABELS = {  # field labels of the panel and the page generator; lang None picks one from the notebook's folder
-    'en': dict(prefix='Prefix', length='Characters', temperature='Temperature', seed='Seed',
-               generate='Generate', mode='Decoding', greedy='Greedy', sample='Sample'),
-    'zh': dict(prefix='前缀', length='字符数', temperature='温度', seed='随机种子', generate='生成',
-               mode='解码', greedy='贪心', sample='采样'),
-    'zh-hant': dict(prefix='前綴', length='字元數', temperature='溫度', seed='隨機種子', generate='生成',
-                    mode='解碼', greedy='貪心', sample='取樣'),  # zh through OpenCC s2twp, as tools/make_zh_hant.py
-}
-LABELS['bilingual'] = {key: f'{LABELS["en"][key]} · {LABELS["zh"][key]}' for key in LABELS['en']}
 _ids = itertools.count(1)
-
-
-def resolve_labels(lang=None, labels=None):
-    """Labels for ``lang`` ('en', 'zh', 'zh-hant', 'bilingual'); ``None`` uses the working directory's name when it
-    is one of those (the book runs each notebook in ``chapters/<lang>/``), else English and Chinese side by side.
-    ``labels`` overrides single entries."""
-    if lang is None:
-        lang = Path.cwd().name if Path.cwd().name in LABELS else 'bilingual'
-    if lang not in LABELS:
-        raise ValueError(f'lang must be one of {sorted(LABELS)} or None, got {lang!r}.')
-    unknown = set(labels or {}) - set(LABELS['en'])
-    if unknown:
-        raise ValueError(f'unknown label keys {sorted(unknown)}; the keys are {sorted(LABELS["en"])}.')
-    return {**LABELS[lang], **(labels or {})}
 
 
 def _encode(tensor):
@@ -66,6 +44,12 @@ def _decode(spec, name, shape):
         raise ValueError(f'weights[{name!r}] is not base64 float32 data of shape {shape}: {err}') from None
 
 
+def _concise_params(rnn, linear):
+    """The parameters of an ``nn.RNN`` + ``nn.Linear`` model under their export names: the one map used both ways."""
+    return dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
+                W_out=linear.weight, b_out=linear.bias)
+
+
 def _rnn_arrays(model):
     """The six arrays in PyTorch's layout, from either language model of ``d2lmini.models``."""
     if hasattr(model, 'W_hq') and hasattr(model.rnn, 'W_xh'):  # RNNLMScratch: X @ W_xh, so transpose
@@ -80,8 +64,7 @@ def _rnn_arrays(model):
         raise ValueError('the output layer is still lazy: run the model once (train it, or call it on a batch).')
     if rnn.num_layers != 1 or rnn.bidirectional or rnn.nonlinearity != 'tanh' or not rnn.bias:
         raise ValueError('the page generator supports one-layer, one-direction tanh nn.RNN with biases only.')
-    return 'RNNLM', dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
-                         W_out=linear.weight, b_out=linear.bias)
+    return 'RNNLM', _concise_params(rnn, linear)
 
 
 def export_weights(model, vocab):
@@ -125,10 +108,8 @@ def load_rnnlm(payload):
     H, V = arrays['W_hh'].shape[0], len(vocab)
     model = RNNLM(RNN(num_inputs=V, num_hiddens=H), vocab_size=V)
     model(torch.zeros((1, 1), dtype=torch.long))  # materialize the LazyLinear
-    rnn = model.rnn.rnn
     with torch.no_grad():
-        for param, name in [(rnn.weight_ih_l0, 'W_ih'), (rnn.weight_hh_l0, 'W_hh'), (rnn.bias_ih_l0, 'b_ih'),
-                            (rnn.bias_hh_l0, 'b_hh'), (model.linear.weight, 'W_out'), (model.linear.bias, 'b_out')]:
+        for name, param in _concise_params(model.rnn.rnn, model.linear).items():
             param.copy_(arrays[name])
     return model.eval(), vocab
 
@@ -189,7 +170,7 @@ def html_snippet(model, vocab, prefix='the time traveller', length=100, temperat
                  labels=None):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
     _check_page_settings(prefix, vocab, length, temperature, seed)
-    payload, L, e = export_weights(model, vocab), resolve_labels(lang, labels), html.escape
+    payload, L, e = export_weights(model, vocab), page_labels(GENERATOR, lang, labels), html.escape
     data = _script_json(payload)
     uid = 'd2lmini-gen-' + hashlib.sha1(f'{data}{prefix}{length}{next(_ids)}'.encode()).hexdigest()[:12]
     return f'''<div class="d2lmini-gen" id="{uid}">

@@ -3,6 +3,7 @@ import io
 import math
 import time
 
+from .labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
@@ -54,9 +55,9 @@ class LivePlot:
     Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1):
+    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
-        self.max_epochs = max_epochs
+        self.max_epochs, self.lang = max_epochs, page_language(lang)
         self.figure = Figure(figsize=(5, 3), dpi=100)
         self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)  # fixed: no layout pass per draw
         self.axes = self.figure.add_subplot()
@@ -82,11 +83,11 @@ class LivePlot:
         ax, epochs = self.axes, [row['epoch'] for row in history]
         ax.clear()
         for key in metrics(history[-1]):
-            split, _, name = key.partition('_')
-            ax.plot(epochs, [row.get(key, math.nan) for row in history], STYLES.get(split, ':'),
-                    label=f'{split} {name}')
+            ax.plot(epochs, [row.get(key, math.nan) for row in history], STYLES.get(key.partition('_')[0], ':'),
+                    label=metric_label(key, self.lang))
         ax.set_xlim(1, max(2, self.max_epochs))
-        ax.set_xlabel('epoch'), ax.legend(), ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
+        ax.set_xlabel(label('epoch', self.lang)), ax.legend(), ax.grid(alpha=0.3)
         buf = io.BytesIO()
         self.figure.savefig(buf, format='png')
         self.num_draws += 1

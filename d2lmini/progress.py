@@ -1,6 +1,8 @@
 """A one-line training progress report that works in Jupyter (updated in place) and in a terminal or log."""
 import sys
 
+from .labels import label, metric_label, page_language
+
 
 def in_notebook():
     """True inside a Jupyter/Colab kernel (an IPython shell with a kernel attached)."""
@@ -14,16 +16,16 @@ def format_seconds(seconds):
     return f'{minutes}:{seconds:02d}'
 
 
-NOT_METRICS = {'epoch', 'time', 'epochs', 'seconds', 'seconds_per_epoch', 'tokens_per_second', 'device'}
+METRIC_PREFIXES = ('train_', 'val_')  # Module.plot logs every metric under one of these
 
 
 def metrics(row):
     """The logged metrics (``train_ppl``, ``val_ppl``, ...) of a history row or a Trainer summary."""
-    return {k: v for k, v in row.items() if k not in NOT_METRICS}
+    return {k: v for k, v in row.items() if k.startswith(METRIC_PREFIXES)}
 
 
-def format_metrics(row):
-    return '  '.join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in metrics(row).items())
+def format_metrics(row, lang=None):
+    return '  '.join(f'{metric_label(k, lang)} {v:.2f}' for k, v in metrics(row).items())
 
 
 class ProgressLine:
@@ -33,8 +35,8 @@ class ProgressLine:
     In a terminal it is rewritten with ``\\r``; in a log (not a TTY) about ten lines are printed in all.
     """
 
-    def __init__(self, max_epochs, enabled=True, stream=None):
-        self.max_epochs, self.enabled = max_epochs, enabled
+    def __init__(self, max_epochs, enabled=True, stream=None, lang=None):
+        self.max_epochs, self.enabled, self.lang = max_epochs, enabled, page_language(lang)
         self.stream = stream or sys.stdout
         self.notebook = in_notebook()
         self.every = max(1, max_epochs // 10)
@@ -58,13 +60,15 @@ class ProgressLine:
     def update(self, row, num_tokens):
         epoch, elapsed = row['epoch'], row['time']
         eta = elapsed / epoch * (self.max_epochs - epoch)
-        text = (f'epoch {epoch}/{self.max_epochs}  {format_metrics(row)}  '
-                f'{num_tokens / elapsed:,.0f} tok/s  ETA {format_seconds(eta)}')
+        text = label('progress', self.lang).format(
+            epoch=epoch, max_epochs=self.max_epochs, metrics=format_metrics(row, self.lang),
+            speed=f'{num_tokens / elapsed:,.0f}', eta=format_seconds(eta))
         tty = getattr(self.stream, 'isatty', lambda: False)()
         if self.notebook or tty or epoch % self.every == 0 or epoch == 1:
             self._show(text)
 
     def close(self, summary):
-        text = (f"{summary['epochs']} epochs, {summary['seconds']:.1f} s on {summary['device']}, "
-                f"{summary['tokens_per_second'] / 1000:,.0f}k tok/s: {format_metrics(summary)}")
+        text = label('summary', self.lang).format(
+            epochs=summary['epochs'], seconds=f"{summary['seconds']:.1f}", device=summary['device'],
+            speed=f"{summary['tokens_per_second'] / 1000:,.0f}", metrics=format_metrics(summary, self.lang))
         self._show(text, final=True)

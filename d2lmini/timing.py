@@ -2,6 +2,8 @@
 import html
 import time
 
+from .labels import label
+
 
 class Timer:
     """Record several running times (D2L's ``Timer``): ``start``, ``stop``, ``avg``, ``sum``, ``cumsum``."""
@@ -31,41 +33,41 @@ class Timer:
         return out
 
 
-COLUMNS = [('device', '{}'), ('epochs', '{}'), ('seconds per epoch', '{:.3f}'), ('tokens per second', '{:,.0f}'),
-           ('speed-up', '{:.2f}x'), ('train ppl', '{:.2f}'), ('val ppl', '{:.2f}')]
+COLUMNS = [('device', '{}'), ('epochs', '{}'), ('seconds_per_epoch', '{:.3f}'), ('tokens_per_second', '{:,.0f}'),
+           ('speedup', '{:.2f}x'), ('train_ppl', '{:.2f}'), ('val_ppl', '{:.2f}')]
 
 
 class RunComparison:
     """Rows of measured numbers, one per run; shows as an HTML table in Jupyter and as text elsewhere.
 
-    ``speed-up`` is tokens per second relative to the first row.
+    ``speedup`` is tokens per second relative to the first row. Headers are in the page's language (``labels``).
     """
 
-    def __init__(self, summaries):
+    def __init__(self, summaries, lang=None):
         if not summaries:
             raise ValueError('compare_runs needs at least one Trainer summary, e.g. {"concise": trainer.summary}.')
         base = next(iter(summaries.values()))['tokens_per_second']
         self.rows = [{'model': name, 'device': s['device'], 'epochs': s['epochs'],
-                      'seconds per epoch': s['seconds_per_epoch'], 'tokens per second': s['tokens_per_second'],
-                      'speed-up': s['tokens_per_second'] / base, 'train ppl': s.get('train_ppl', float('nan')),
-                      'val ppl': s.get('val_ppl', float('nan'))} for name, s in summaries.items()]
+                      'seconds_per_epoch': s['seconds_per_epoch'], 'tokens_per_second': s['tokens_per_second'],
+                      'speedup': s['tokens_per_second'] / base, 'train_ppl': s.get('train_ppl', float('nan')),
+                      'val_ppl': s.get('val_ppl', float('nan'))} for name, s in summaries.items()]
+        self.header = [label(key, lang) for key in ['model'] + [key for key, _ in COLUMNS]]
 
     def _cells(self, row):
         return [row['model']] + [fmt.format(row[key]) for key, fmt in COLUMNS]
 
     def __repr__(self):
-        header = ['model'] + [key for key, _ in COLUMNS]
-        lines = [header] + [self._cells(row) for row in self.rows]
-        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        lines = [self.header] + [self._cells(row) for row in self.rows]
+        widths = [max(len(line[i]) for line in lines) for i in range(len(self.header))]
         return '\n'.join('  '.join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
     def _repr_html_(self):
-        head = ''.join(f'<th>{html.escape(h)}</th>' for h in ['model'] + [key for key, _ in COLUMNS])
+        head = ''.join(f'<th>{html.escape(h)}</th>' for h in self.header)
         body = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in self._cells(row)) + '</tr>'
                        for row in self.rows)
         return f'<table class="d2lmini-comparison"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def compare_runs(summaries):
+def compare_runs(summaries, lang=None):
     """Table of ``Trainer.summary`` dicts keyed by run name: time, throughput, speed-up and perplexity."""
-    return RunComparison(summaries)
+    return RunComparison(summaries, lang)

@@ -9,7 +9,8 @@ import html
 
 import ipywidgets as widgets
 
-from .export import resolve_labels
+from .labels import GENERATOR
+from .labels import labels as page_labels
 
 _WIDE = {'description_width': 'initial'}
 _TEXT_STYLE = 'white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-family: monospace; line-height: 1.4'
@@ -28,7 +29,7 @@ class GenerationPanel(widgets.VBox):
             if not callable(getattr(model, method, None)):
                 raise TypeError(f'generation_panel needs a d2lmini language model with predict() and sample(), '
                                 f'got {type(model).__name__}.')
-        L = resolve_labels(lang, labels)
+        L = page_labels(GENERATOR, lang, labels)
         self.prefix = widgets.Text(value=prefix, description=L['prefix'], style=_WIDE,
                                    layout=widgets.Layout(flex='1 1 18em', min_width='12em'))
         self.num_preds = widgets.IntText(value=num_preds, description=L['length'], style=_WIDE,

@@ -1,368 +1,26 @@
-"""Generate the Traditional Chinese (Taiwan) edition from the Simplified Chinese notebooks.
+"""Generate the Traditional Chinese (Taiwan) edition from the Simplified Chinese one: pages and d2lmini's labels.
 
-    python tools/make_zh_hant.py            # write chapters/zh-hant/*.md from chapters/zh/*.md
-    python tools/make_zh_hant.py --check    # exit 1 listing stale or missing pages; writes nothing
+    python tools/make_zh_hant.py            # write chapters/zh-hant/*.md and d2lmini/_labels_zh_hant.py
+    python tools/make_zh_hant.py --check    # exit 1 listing stale or missing outputs; writes nothing
 
-Only prose and the text of ``#`` comments in code cells go through OpenCC (config ``s2twp``: Taiwan standard with
-Taiwanese phrases), then through the corrections in ``tools/zh_hant_glossary.tsv``. Everything else is copied byte
-for byte: the front matter, code, string literals, the setup cell (the first code cell), cell options and metadata,
-MyST directives, roles and their options, math, inline code, link targets, HTML tags and labels, except that labels
-ending in ``-zh`` (and references to them) get ``-hant`` appended so they stay unique across the book, and the
-language bar links back to the Simplified Chinese page instead of to this one.
+Prose and ``#`` comments go through OpenCC (config ``s2twp``: Taiwan standard with Taiwanese phrases), then through
+the corrections in ``tools/zh_hant_glossary.tsv`` (``zh_hant_convert.py``); which parts of a MyST page are prose and
+which are copied byte for byte is decided by ``zh_hant_myst.py``. The Simplified Chinese column of
+``d2lmini.labels.TERMS`` goes through the same conversion into ``d2lmini/_labels_zh_hant.py``.
 """
 import argparse
-import io
-import re
+import ast
 import sys
-import tokenize
-from functools import lru_cache
 from pathlib import Path
+
+from zh_hant_convert import GLOSSARY, _opencc, apply_glossary, convert_text, read_glossary  # noqa: F401 (re-exported)
+from zh_hant_myst import convert_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC_DIR = ROOT / 'chapters' / 'zh'
 OUT_DIR = ROOT / 'chapters' / 'zh-hant'
-GLOSSARY = Path(__file__).resolve().parent / 'zh_hant_glossary.tsv'
-OPENCC_CONFIG = 's2twp'
-NOTICE = '% Generated from chapters/zh/{page} by tools/make_zh_hant.py; edit the source, not this file.\n'
-
-LANG_BAR = re.compile(r'^(?P<indent>\s*)\[English\]\(\.\./en/(?P<page>[^)\s]+)\)(?P<sep1>\s*·\s*)简体中文'
-                      r'(?P<sep2>\s*·\s*)\[繁體中文\]\(\.\./zh-hant/(?P=page)\)(?P<end>\s*)$')
-LABEL_LINE = re.compile(r'^(\s*\()([^()\s]+)(\)=\s*)$')
-OPTION_LINE = re.compile(r'^(\s*:)([\w-]+)(:\s*)(.*?)(\s*)$')
-FENCE_OPEN = re.compile(r'^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,}|:{3,})(?P<info>.*)$')
-ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
-HTML = re.compile(r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>',
-                  re.DOTALL)
-INLINE_MATH = re.compile(r'\$(?=[^\s$])(?:\\.|[^$\\])*?(?<=[^\s\\])\$(?!\d)', re.DOTALL)
-
-REF_ROLES = {'ref', 'numref', 'eq', 'prf:ref'}          # their target is a label; an explicit title is prose
-LABEL_OPTIONS = {'label', 'name'}                        # directive options whose value is a label
-LABEL_ARGUMENT_DIRECTIVES = {'solution', 'solution-start'}   # sphinx-exercise: the argument is a label
-TITLE_DIRECTIVES = {'admonition', 'exercise', 'exercise-start', 'dropdown', 'topic', 'sidebar', 'card',
-                    'grid-item-card', 'tab-item'}        # the argument is a title (prose)
-VERBATIM_DIRECTIVES = {'code', 'code-block', 'sourcecode', 'math', 'raw', 'raw-cell', 'literalinclude', 'include',
-                       'eval-rst', 'mermaid', 'glue', 'glue:any', 'glue:figure', 'glue:math', 'glue:md', 'image',
-                       'csv-table', 'bibliography'}
-
-
-# --- conversion of text ---------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def _opencc():
-    import opencc
-    return opencc.OpenCC(OPENCC_CONFIG)
-
-
-def read_glossary(path=GLOSSARY):
-    """``[(source, target, note)]`` from the TSV (header row and ``#`` lines skipped), longest source first."""
-    entries = []
-    for number, line in enumerate(Path(path).read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip() or line.startswith('#') or number == 1:
-            continue
-        fields = line.split('\t')
-        if len(fields) != 3 or not fields[0] or not fields[1]:
-            raise ValueError(f'{path}:{number}: expected source<TAB>target<TAB>note, got {line!r}')
-        entries.append(tuple(fields))
-    return sorted(entries, key=lambda e: -len(e[0]))
-
-
-@lru_cache(maxsize=None)
-def _glossary_pattern(path=GLOSSARY):
-    entries = read_glossary(path)
-    targets = {source: target for source, target, _ in entries}
-    if not targets:
-        return None, targets
-    return re.compile('|'.join(re.escape(source) for source, _, _ in entries)), targets
-
-
-def apply_glossary(text, path=GLOSSARY):
-    """Replace OpenCC's wrong terms in one pass (longest match first, replacements are not rescanned)."""
-    pattern, targets = _glossary_pattern(path)
-    return pattern.sub(lambda m: targets[m.group(0)], text) if pattern else text
-
-
-def convert_text(text):
-    """Prose or comment text: OpenCC ``s2twp``, then the glossary."""
-    if not text or text.isascii():
-        return text
-    return apply_glossary(_opencc().convert(text))
-
-
-def hant_label(label):
-    return label + '-hant' if label.endswith('-zh') else label
-
-
-# --- inline scanning ------------------------------------------------------------------------------------------
-
-def _run_length(s, i):
-    """Length of the run of backticks starting at ``s[i]``."""
-    return len(s[i:]) - len(s[i:].lstrip('`'))
-
-
-def _backtick_span(s, i):
-    """End of the code span opening at ``s[i]`` (a backtick run), or ``None`` when it is never closed."""
-    n = _run_length(s, i)
-    run = '`' * n
-    j = s.find(run, i + n)
-    while j != -1:
-        k = j + n
-        if k >= len(s) or s[k] != '`':
-            return k
-        while k < len(s) and s[k] == '`':
-            k += 1
-        j = s.find(run, k)
-    return None
-
-
-def _link_target_end(s, i):
-    """``s[i]`` is the ``(`` after ``]``: the index after its matching ``)``, or ``None``."""
-    depth, j = 0, i
-    while j < len(s):
-        c = s[j]
-        if c == '\\':
-            j += 2
-            continue
-        if c == '(':
-            depth += 1
-        elif c == ')':
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        elif c == '\n' and s[j + 1:j + 2] == '\n':
-            return None
-        j += 1
-    return None
-
-
-def _role(s, m):
-    """Converted text and end index of the role matched by ``m`` at the start of a code span."""
-    start = m.end()
-    end = _backtick_span(s, start)
-    if end is None:
-        return None, None
-    n = _run_length(s, start)
-    content = s[start + n:end - n]
-    if m.group('name') in REF_ROLES:
-        titled = re.fullmatch(r'(?s)(.*?)(\s*<)([^<>]+)(>\s*)', content)
-        if titled:
-            title, lt, target, gt = titled.groups()
-            content = convert_inline(title) + lt + hant_label(target) + gt
-        else:
-            content = hant_label(content)
-    return s[m.start():start + n] + content + s[end - n:end], end
-
-
-def _protected(s, i):
-    """``(kept_text, end)`` when a span that must not be converted starts at ``s[i]``, else ``None``."""
-    c = s[i]
-    if c == '\\' and i + 1 < len(s) and not s[i + 1].isalnum():
-        return s[i:i + 2], i + 2
-    if c == '`':
-        end = _backtick_span(s, i)
-        return (s[i:end], end) if end else (s[i:i + _run_length(s, i)], i + _run_length(s, i))
-    if c == '{':
-        if s.startswith('{{', i) and '}}' in s[i:]:
-            end = s.index('}}', i) + 2
-            return s[i:end], end
-        m = ROLE.match(s, i)
-        if m:
-            kept, end = _role(s, m)
-            if kept is not None:
-                return kept, end
-    if c == '$':
-        if s.startswith('$$', i) and '$$' in s[i + 2:]:
-            end = s.index('$$', i + 2) + 2
-            return s[i:end], end
-        m = INLINE_MATH.match(s, i)
-        if m:
-            return m.group(0), m.end()
-    if c == '<':
-        m = HTML.match(s, i)
-        if m:
-            return m.group(0), m.end()
-    if c == ']' and s[i + 1:i + 2] in ('(', '['):
-        end = _link_target_end(s, i + 1) if s[i + 1] == '(' else s.find(']', i + 2) + 1
-        if end:
-            return s[i:end], end
-    if c == '[' and s[i + 1:i + 2] == '^' and ']' in s[i:]:
-        end = s.index(']', i) + 1
-        return s[i:end], end
-    return None
-
-
-def convert_inline(s):
-    """Markdown inline text: convert the prose, keep code spans, roles, math, HTML tags and link targets."""
-    out, text, i = [], [], 0
-    while i < len(s):
-        kept = _protected(s, i) if s[i] in '\\`{$<][' else None
-        if kept is None:
-            text.append(s[i])
-            i += 1
-            continue
-        out.append(convert_text(''.join(text)))
-        text = []
-        out.append(kept[0])
-        i = kept[1]
-    out.append(convert_text(''.join(text)))
-    return ''.join(out)
-
-
-# --- code cells -----------------------------------------------------------------------------------------------
-
-def convert_comments(code):
-    """The cell's code with the text of each ``#`` comment converted; everything else unchanged."""
-    lines = code.splitlines(keepends=True)
-    # IPython magics and shell escapes are not Python: blank them out for the tokenizer (line numbers stay).
-    python = ''.join('\n' if line.lstrip().startswith(('%', '!')) else line for line in lines)
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError) as error:
-        raise ValueError(f'cannot tokenize code cell: {error}\n{code}') from error
-    for tok in tokens:
-        if tok.type == tokenize.COMMENT:
-            row, col = tok.start
-            line = lines[row - 1]
-            end = col + len(tok.string)
-            lines[row - 1] = line[:col + 1] + convert_text(line[col + 1:end]) + line[end:]
-    return ''.join(lines)
-
-
-def _options_end(body):
-    """Number of leading lines of a directive body that are its options (``:key: value`` lines or a YAML block)."""
-    if body and body[0].strip() == '---':
-        for k in range(1, len(body)):
-            if body[k].strip() == '---':
-                return k + 1
-        return 0
-    k = 0
-    while k < len(body) and OPTION_LINE.match(body[k].rstrip('\n')):
-        k += 1
-    return k
-
-
-def _rewrite_option(line):
-    m = OPTION_LINE.match(line.rstrip('\n'))
-    if m and m.group(2) in LABEL_OPTIONS:
-        return line.replace(m.group(4), hant_label(m.group(4)), 1) if m.group(4).endswith('-zh') else line
-    return line
-
-
-# --- blocks ---------------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def _parser():
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-    config = MdParserConfig(enable_extensions={'colon_fence', 'dollarmath', 'amsmath', 'deflist', 'substitution'})
-    return create_md_parser(config, RendererHTML)
-
-
-class Page:
-    """Conversion state of one page: whether the setup cell and the language bar have been seen."""
-
-    def __init__(self, name):
-        self.name = name
-        self.code_cells = 0
-        self.language_bar = False
-
-    def convert_lines(self, lines):
-        """Convert a list of source lines (with line ends) of MyST Markdown; returns the new list."""
-        out = list(lines)
-        seen = set()
-        for tok in _parser().parse(''.join(lines)):
-            if tok.map is None or tuple(tok.map) in seen:
-                continue
-            a, b = tok.map
-            if tok.type in ('fence', 'colon_fence'):
-                seen.add((a, b))
-                out[a:b] = self.fence(lines[a:b], tok.info)
-            elif tok.type == 'inline':
-                seen.add((a, b))
-                out[a:b] = self.prose(lines[a:b])
-            elif tok.type == 'myst_target':
-                m = LABEL_LINE.match(lines[a].rstrip('\n'))
-                if m:
-                    out[a] = m.group(1) + hant_label(m.group(2)) + lines[a][m.end(2):]
-            elif tok.type == 'myst_line_comment':
-                out[a:b] = [convert_text(line) for line in lines[a:b]]
-            elif tok.type == 'html_block' and not re.search(r'<(script|style|pre)\b', tok.content, re.I):
-                out[a:b] = self.prose(lines[a:b])
-        return out
-
-    def prose(self, lines):
-        text = ''.join(lines)
-        bar = LANG_BAR.match(text.rstrip('\n'))
-        if bar and len(lines) == 1:
-            self.language_bar = True
-            page = bar.group('page')
-            return [f"{bar['indent']}[English](../en/{page}){bar['sep1']}[简体中文](../zh/{page}){bar['sep2']}繁體中文"
-                    f"{bar['end']}" + text[len(text.rstrip('\n')):]]
-        return convert_inline(text).splitlines(keepends=True)
-
-    def fence(self, lines, info):
-        m = FENCE_OPEN.match(lines[0].rstrip('\n'))
-        if not m:   # e.g. a fence inside a block quote: copy it
-            return lines
-        marker = m.group('marker')
-        closed = len(lines) > 1 and lines[-1].strip().startswith(marker[0] * len(marker)) \
-            and not lines[-1].strip().strip(marker[0])
-        body = lines[1:-1] if closed else lines[1:]
-        tail = lines[-1:] if closed else []
-        directive = re.match(r'\s*\{([^}\s]+)\}\s*(.*?)\s*$', info)
-        if not directive:
-            return lines
-        name, argument = directive.groups()
-        if name == 'code-cell':
-            self.code_cells += 1
-            if self.code_cells == 1:
-                return lines
-        if name in VERBATIM_DIRECTIVES:
-            return lines
-        k = _options_end(body)
-        options = [_rewrite_option(line) for line in body[:k]]
-        if name == 'code-cell':
-            return [lines[0]] + options + convert_comments(''.join(body[k:])).splitlines(keepends=True) + tail
-        return [self.directive_opener(lines[0], name, argument)] + options + self.nested(body[k:], m) + tail
-
-    def directive_opener(self, line, name, argument):
-        if not argument:
-            return line
-        start = line.index('{' + name + '}') + len(name) + 2
-        if name in TITLE_DIRECTIVES:
-            return line[:start] + convert_inline(line[start:])
-        if name in LABEL_ARGUMENT_DIRECTIVES:
-            return line[:start] + line[start:].replace(argument, hant_label(argument), 1)
-        return line
-
-    def nested(self, body, opener):
-        """A directive's Markdown content, parsed on its own (dedented by the opening fence's indentation)."""
-        indent = len(opener.group('indent'))
-        dedented = [line[indent:] if line[:indent].isspace() else line for line in body]
-        converted = self.convert_lines(dedented)
-        return [line[:indent] + new if line[:indent].isspace() and indent else new
-                for line, new in zip(body, converted)]
-
-
-def front_matter_end(lines):
-    """Number of lines of the YAML front matter (0 when there is none)."""
-    if lines and lines[0].rstrip('\n') == '---':
-        for k in range(1, len(lines)):
-            if lines[k].rstrip('\n') == '---':
-                return k + 1
-    return 0
-
-
-def convert_page(text, name):
-    """The zh-hant page for the zh page ``name`` (e.g. ``rnn-concise.md``) with source ``text``."""
-    lines = text.splitlines(keepends=True)
-    k = front_matter_end(lines)
-    page = Page(name)
-    body = page.convert_lines(lines[k:])
-    if not page.language_bar:
-        raise ValueError(f'chapters/zh/{name}: no language bar '
-                         f'"[English](../en/{name}) · 简体中文 · [繁體中文](../zh-hant/{name})"')
-    return ''.join(lines[:k]) + NOTICE.format(page=name) + ''.join(body)
+LABELS_SRC = ROOT / 'd2lmini' / 'labels.py'
+LABELS_OUT = ROOT / 'd2lmini' / '_labels_zh_hant.py'
 
 
 # --- pages ----------------------------------------------------------------------------------------------------
@@ -409,20 +67,43 @@ def write_pages(src_dir=SRC_DIR, out_dir=OUT_DIR):
             print(f'removed {path} (its source is gone)')
 
 
+# --- d2lmini's labels ----------------------------------------------------------------------------------------
+
+def simplified_terms(path=LABELS_SRC):
+    """``{key: 简体中文}`` from the ``TERMS`` dict literal of ``d2lmini/labels.py`` (read, not imported)."""
+    for node in ast.walk(ast.parse(Path(path).read_text(encoding='utf-8'))):
+        if isinstance(node, ast.Assign) and [getattr(t, 'id', None) for t in node.targets] == ['TERMS']:
+            return {key: zh for key, (_en, zh) in ast.literal_eval(node.value).items()}
+    raise ValueError(f'{path}: no TERMS = {{...}} dict literal')
+
+
+def labels_module(path=LABELS_SRC):
+    """The text of ``_labels_zh_hant.py``: each Simplified Chinese label through the page conversion."""
+    lines = [f'    {key!r}: {convert_text(zh)!r},\n' for key, zh in simplified_terms(path).items()]
+    return ('"""Generated by tools/make_zh_hant.py from the Chinese column of d2lmini/labels.py; do not edit."""\n'
+            'ZH_HANT = {\n' + ''.join(lines) + '}\n')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--check', action='store_true', help='list stale or missing pages and exit 1; write nothing')
+    parser.add_argument('--check', action='store_true', help='list stale or missing outputs and exit 1; write nothing')
     parser.add_argument('--src', default=SRC_DIR, type=Path, help='folder of the Simplified Chinese pages')
     parser.add_argument('--out', default=OUT_DIR, type=Path, help='folder of the generated pages')
     args = parser.parse_args(argv)
+    labels = labels_module()
     if not args.check:
         write_pages(args.src, args.out)
+        if not LABELS_OUT.exists() or LABELS_OUT.read_text(encoding='utf-8') != labels:
+            LABELS_OUT.write_text(labels, encoding='utf-8')
+            print(f'wrote {LABELS_OUT}')
         return 0
-    problems = stale_pages(args.src, args.out)
-    for name, reason in problems:
-        print(f'{Path(args.out) / name}: {reason}', file=sys.stderr)
+    problems = [(Path(args.out) / name, reason) for name, reason in stale_pages(args.src, args.out)]
+    if not LABELS_OUT.exists() or LABELS_OUT.read_text(encoding='utf-8') != labels:
+        problems.append((LABELS_OUT, 'stale'))
+    for path, reason in problems:
+        print(f'{path}: {reason}', file=sys.stderr)
     if problems:
-        print('run: python tools/make_zh_hant.py (then re-execute the changed pages)', file=sys.stderr)
+        print('run: make notebooks (regenerates zh-hant, then re-executes the changed pages)', file=sys.stderr)
     return 1 if problems else 0
 
 
