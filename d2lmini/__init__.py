@@ -5,6 +5,7 @@
 from .core import DataModule, Module, Trainer
 from .data import DataUnavailableError, TimeMachine, Vocab, download_timemachine, preprocess
 from .generate import MAX_PREDS, generate
+from .labels import label
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
 from .timing import Timer, compare_runs
 from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
@@ -21,4 +22,4 @@ def plot(*args, **kwargs):
 __all__ = ['DataModule', 'Module', 'Trainer', 'DataUnavailableError', 'TimeMachine', 'Vocab',
            'download_timemachine', 'preprocess', 'MAX_PREDS', 'generate', 'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
-           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs']
+           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label']
