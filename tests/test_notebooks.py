@@ -1,12 +1,17 @@
 """Structure of the chapter notebooks: pairs in sync, identical code across languages, setup cell, links, toc."""
 import ast
+import sys
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+import notebooks  # noqa: E402  (tools/notebooks.py)
+
 CHAPTERS = ROOT / 'chapters'
 LANGS = sorted(p.name for p in CHAPTERS.iterdir() if p.is_dir() and not p.name.startswith(('.', '_')))
 PAGES = sorted({p.stem for lang in LANGS for p in (CHAPTERS / lang).glob('*.md')})
@@ -45,12 +50,28 @@ def test_every_language_has_every_page(page):
 
 
 @pytest.mark.parametrize('md', NOTEBOOKS, ids=lambda p: f'{p.parent.name}/{p.name}')
-def test_md_and_ipynb_hold_the_same_cells(md):
+def test_ipynb_was_executed_from_the_current_md(md):
+    """The book shows the .ipynb as committed: it must come from this .md (content hash written by make notebooks)."""
     ipynb = md.with_suffix('.ipynb')
-    assert ipynb.exists(), f'{ipynb} is missing: run python tools/execute_notebooks.py {md}'
+    assert ipynb.exists(), f'{ipynb.relative_to(ROOT)} is missing: run make notebooks'
+    assert notebooks.recorded_hash(ipynb) == notebooks.source_hash(md), (
+        f'{ipynb.relative_to(ROOT)} is stale: {md.name} changed since it was executed. Run: make notebooks')
     a, b = jupytext.read(md), jupytext.read(ipynb)
     assert [(c.cell_type, c.source.strip()) for c in a.cells] == [(c.cell_type, c.source.strip()) for c in b.cells]
     assert [c.metadata.get('tags', []) for c in a.cells] == [c.metadata.get('tags', []) for c in b.cells]
+
+
+def test_stale_pairs_are_found_by_content(tmp_path):
+    md = tmp_path / 'page.md'
+    md.write_text('# A page\n', encoding='utf-8')
+    assert notebooks.stale_pairs([md]) == [md]  # no .ipynb yet
+    nb = nbformat.v4.new_notebook(metadata={'d2lmini': {'source_sha256': notebooks.source_hash(md)}})
+    nbformat.write(nb, md.with_suffix('.ipynb'))
+    assert notebooks.stale_pairs([md]) == []
+    md.touch()  # a new modification time alone is not a change
+    assert notebooks.stale_pairs([md]) == []
+    md.write_text('# A page, edited\n', encoding='utf-8')
+    assert notebooks.stale_pairs([md]) == [md]
 
 
 @pytest.mark.parametrize('md', NOTEBOOKS, ids=lambda p: f'{p.parent.name}/{p.name}')
