@@ -242,3 +242,12 @@ def test_glossary_replaces_longest_match_once(tmp_path):
     assert mzh.apply_glossary('迴圈神經網路與迴圈', glossary) == '循環神經網路與循環'
     assert mzh.convert_text('循环神经网络') == '循環神經網路'
     assert mzh.convert_text('时间步循环') == '時間步迴圈'
+
+
+def test_figure_descriptions_in_cell_metadata_are_converted():
+    page = (HEADER + '[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n' + SETUP
+            + '```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: 训练与验证困惑度随迭代周期下降\n'
+            'tags: [nbval-ignore-output]\n---\nx = 1  # 训练\n```\n')
+    out = mzh.convert_page(page, 'demo.md')
+    assert '    alt: 訓練與驗證困惑度隨迭代週期下降\n' in out
+    assert 'tags: [nbval-ignore-output]\n' in out and 'x = 1  # 訓練' in out

@@ -18,6 +18,7 @@ NOTICE = '% Generated from chapters/zh/{page} by tools/make_zh_hant.py; edit the
 LANG_BAR = re.compile(r'^(?P<indent>\s*)\[English\]\(\.\./en/(?P<page>[^)\s]+)\)(?P<sep1>\s*·\s*)简体中文'
                       r'(?P<sep2>\s*·\s*)\[繁體中文\]\(\.\./zh-hant/(?P=page)\)(?P<end>\s*)$')
 LABEL_LINE = re.compile(r'^(\s*\()([^()\s]+)(\)=\s*)$')
+ALT_LINE = re.compile(r'^(\s+alt:\s*)(.*?)(?=\s*$)')  # in a cell's YAML metadata block
 OPTION_LINE = re.compile(r'^(\s*:)([\w-]+)(:\s*)(.*?)(\s*)$')
 FENCE_OPEN = re.compile(r'^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,}|:{3,})(?P<info>.*)$')
 ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
@@ -187,6 +188,9 @@ def _rewrite_option(line):
     m = OPTION_LINE.match(line.rstrip('\n'))
     if m and m.group(2) in LABEL_OPTIONS:
         return line.replace(m.group(4), hant_label(m.group(4)), 1) if m.group(4).endswith('-zh') else line
+    alt = ALT_LINE.match(line)
+    if alt:  # a figure's description (mystnb: image: alt: ...) is prose
+        return alt.group(1) + convert_text(alt.group(2)) + line[alt.end(2):]
     return line
 
 
