@@ -3,6 +3,7 @@
 ``import d2lmini`` imports torch and nothing else heavy: no downloads, no matplotlib, no ipywidgets.
 """
 from .core import DataModule, Module, Trainer
+from .divergence import TrainingDiverged
 from .data import DataUnavailableError, TimeMachine, Vocab, download_timemachine, preprocess
 from .generate import generate
 from .labels import label
@@ -20,7 +21,7 @@ def plot(*args, **kwargs):
     return _plot(*args, **kwargs)
 
 
-__all__ = ['DataModule', 'Module', 'Trainer', 'DataUnavailableError', 'TimeMachine', 'Vocab',
+__all__ = ['DataModule', 'Module', 'Trainer', 'TrainingDiverged', 'DataUnavailableError', 'TimeMachine', 'Vocab',
            'download_timemachine', 'preprocess', 'MAX_PREDS', 'MAX_PREFIX', 'MAX_SEED', 'MAX_TEMPERATURE', 'generate',
            'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
