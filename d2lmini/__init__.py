@@ -3,9 +3,11 @@
 ``import d2lmini`` imports torch and nothing else heavy: no downloads, no matplotlib, no ipywidgets.
 """
 from .core import DataModule, Module, Trainer
+from .divergence import TrainingDiverged
 from .data import DataUnavailableError, TimeMachine, Vocab, download_timemachine, preprocess
-from .generate import MAX_PREDS, generate
+from .generate import generate
 from .labels import label
+from .limits import MAX_PREDS, MAX_PREFIX, MAX_SEED, MAX_TEMPERATURE
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
 from .timing import Timer, compare_runs
 from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
@@ -19,7 +21,8 @@ def plot(*args, **kwargs):
     return _plot(*args, **kwargs)
 
 
-__all__ = ['DataModule', 'Module', 'Trainer', 'DataUnavailableError', 'TimeMachine', 'Vocab',
-           'download_timemachine', 'preprocess', 'MAX_PREDS', 'generate', 'RNN', 'RNNLM', 'Classifier',
+__all__ = ['DataModule', 'Module', 'Trainer', 'TrainingDiverged', 'DataUnavailableError', 'TimeMachine', 'Vocab',
+           'download_timemachine', 'preprocess', 'MAX_PREDS', 'MAX_PREFIX', 'MAX_SEED', 'MAX_TEMPERATURE', 'generate',
+           'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
            'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label']

@@ -68,7 +68,12 @@ class ProgressLine:
             self._show(text)
 
     def close(self, summary):
+        """The summary line; a run cut short (``summary['stopped']``) says so, even before its first epoch."""
+        stopped = summary.get('stopped')
+        if not summary['epochs']:
+            self._show(label(stopped or 'summary', self.lang), final=True)
+            return
         text = label('summary', self.lang).format(
             epochs=summary['epochs'], seconds=f"{summary['seconds']:.1f}", device=summary['device'],
             speed=f"{summary['tokens_per_second'] / 1000:,.0f}", metrics=format_metrics(summary, self.lang))
-        self._show(text, final=True)
+        self._show(text + (f'  ({label(stopped, self.lang)})' if stopped else ''), final=True)
