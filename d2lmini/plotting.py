@@ -49,7 +49,10 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
 
 def apply_board(axes, board):
     """Apply the settings a reader put on ``model.board`` (D2L's attributes; unset ones keep our defaults)."""
-    axes.set_xscale(board.xscale), axes.set_yscale(board.yscale)
+    if axes.get_xscale() != board.xscale:  # only on change: setting a scale resets the tick locators
+        axes.set_xscale(board.xscale)
+    if axes.get_yscale() != board.yscale:
+        axes.set_yscale(board.yscale)
     for setting, value in (('xlabel', board.xlabel), ('ylabel', board.ylabel), ('xlim', board.xlim),
                            ('ylim', board.ylim)):
         if value is not None:

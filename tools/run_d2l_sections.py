@@ -111,7 +111,7 @@ def first_line(text, width=110):
 
 
 def run_section(cells, ours=True, max_epochs=None, timeout=1800):
-    """Execute ``cells`` in a fresh kernel; returns ``{'ok', 'total', 'failure', 'seconds', 'val_ppl', 'axes'}``."""
+    """Run ``cells`` in a fresh kernel: ``{'ok', 'total', 'failure', 'seconds', 'val_ppl', 'axes', 'last_output'}``."""
     import nbclient
     import nbformat
     module = 'd2lmini' if ours else 'd2l.torch'
@@ -126,7 +126,8 @@ def run_section(cells, ours=True, max_epochs=None, timeout=1800):
             shutil.copyfile(source, Path(tmp) / 'data' / source.name)
         client = nbclient.NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name='python3',
                                          resources={'metadata': {'path': str(Path(tmp) / 'work')}})
-        result = {'total': len(cells), 'ok': 0, 'failure': None, 'seconds': [], 'axes': [], 'val_ppl': None}
+        result = {'total': len(cells), 'ok': 0, 'failure': None, 'seconds': [], 'axes': [], 'val_ppl': None,
+                  'last_output': None}
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
                 start = time.perf_counter()
@@ -151,6 +152,8 @@ def record(result, index, cell, seconds, num_code):
             result['failure'] = f'harness: {errors[0].ename}: {first_line(errors[0].evalue)}'
         return
     result['seconds'].append(round(seconds, 2))
+    shown = [o['data']['text/plain'] for o in cell.outputs if 'text/plain' in o.get('data', {})]
+    result['last_output'] = first_line(shown[-1]) if shown else None
     if any('<Axes' in o.get('data', {}).get('text/plain', '') for o in cell.outputs):
         result['axes'].append(index)
     if errors:
