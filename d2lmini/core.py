@@ -14,7 +14,7 @@ from torch import nn
 
 from . import utils
 from .divergence import DivergenceWatch, TrainingDiverged
-from .progress import ProgressLine, metrics
+from .progress import Board, ProgressLine, metrics
 from .utils import HyperParameters
 
 
@@ -22,12 +22,13 @@ class Module(nn.Module, HyperParameters):
     """Base class of models: ``loss``, ``forward``, ``training_step``, ``validation_step``, ``configure_optimizers``.
 
     ``plot_train_per_epoch``/``plot_valid_per_epoch`` are accepted for D2L compatibility and unused:
-    the Trainer plots per-epoch averages.
+    the Trainer plots per-epoch averages. ``board`` holds the live plot's settings and points (``progress.Board``).
     """
 
     def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
         super().__init__()
         self.save_hyperparameters()
+        self.board = Board()
 
     def loss(self, y_hat, y):
         raise NotImplementedError
@@ -54,12 +55,6 @@ class Module(nn.Module, HyperParameters):
     def configure_optimizers(self):
         utils.check_positive_number('lr', self.lr)  # here too: lr may have been set after __init__
         return torch.optim.SGD(self.parameters(), lr=self.lr)
-
-    def apply_init(self, inputs, init=None):
-        """Run one forward pass to materialize lazy layers, then apply ``init`` to every submodule."""
-        self.forward(*inputs)
-        if init is not None:
-            self.net.apply(init)
 
 
 class DataModule(HyperParameters):
@@ -163,7 +158,7 @@ class Trainer(HyperParameters):
         self._watch = DivergenceWatch(self.device, now=f'{lr}gradient_clip_val={self.gradient_clip_val}')
         self._start = time.perf_counter()
         self._line = ProgressLine(self.max_epochs, enabled=self.progress, lang=self.lang)
-        self._board = self._make_board()
+        self._board = self._make_board(model)
         was_training = model.training
         try:
             for epoch in range(self.max_epochs):
@@ -215,6 +210,8 @@ class Trainer(HyperParameters):
         row.update({k: (total / count).item() for k, (total, count) in self._sums.items()})
         self.history.append(row)
         self._tokens_done = self.num_train_tokens
+        if isinstance(getattr(self.model, 'board', None), Board):
+            self.model.board.record(row)
         if self._board is not None:  # plot first, so that in Jupyter the progress line sits below it
             self._board.update(self.history)
         self._line.update(row, self.num_train_tokens)
@@ -236,8 +233,12 @@ class Trainer(HyperParameters):
             self.figure = self._board.figure
         self._line.close(self.summary)
 
-    def _make_board(self):
-        if not self.live_plot:
+    def _make_board(self, model):
+        """The live plot, set up by ``model.board`` (cleared for this fit); None when either turns it off."""
+        board = getattr(model, 'board', None)
+        if isinstance(board, Board):
+            board.data = {}
+        if not self.live_plot or not getattr(board, 'display', True):
             return None
         from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
-        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang)
+        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang, board=board)

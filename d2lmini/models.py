@@ -15,17 +15,11 @@ from .utils import check_positive_int, check_positive_number
 
 
 class Classifier(Module):
-    """Cross-entropy loss over the last axis; validation logs loss and accuracy."""
+    """Cross-entropy loss over the last axis: the base of the language models (§9.5 subclasses it the same way).
 
-    def validation_step(self, batch):
-        Y_hat = self(*batch[:-1])
-        self.plot('loss', self.loss(Y_hat, batch[-1]), train=False)
-        self.plot('acc', self.accuracy(Y_hat, batch[-1]), train=False)
-
-    def accuracy(self, Y_hat, Y, averaged=True):
-        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
-        compare = (Y_hat.argmax(dim=1).type(Y.dtype) == Y.reshape(-1)).float()
-        return compare.mean() if averaged else compare
+    D2L's ``Classifier`` also logs accuracy during validation; both language models log perplexity instead, so
+    that part is left out.
+    """
 
     def loss(self, Y_hat, Y, averaged=True):
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
