@@ -17,7 +17,8 @@ extension registers its own ``zh`` language (``app.add_search_language``) that f
 3. Without jieba, Sphinx's ``zh`` silently indexes no Chinese words; here the build stops and says what to install.
 
 Trade-offs: the tokenizer is our own ``jieba.Tokenizer``, so jieba's global one is left alone, and the ~240,000
-converted words are added in memory on every build (about 2 s) rather than cached in a file that could go stale.
+converted words are added in memory on every build (4-6 s on a busy 2-core machine) rather than cached in a file
+that could go stale.
 The browser does not segment queries: it splits them at spaces and punctuation only, so a phrase typed without
 spaces is found only where the index holds it as one word (or, from three characters on, inside a longer one).
 """
