@@ -3,6 +3,7 @@ import io
 import math
 import time
 
+from .fonts import use_page_fonts
 from .labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
@@ -31,6 +32,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
     your own: ``fig, ax = plt.subplots(figsize=(6, 3)); d2l.plot(..., axes=ax); ax.axvline(...)``.
     """
     import matplotlib.pyplot as plt
+    use_page_fonts()  # Chinese pages: labels in Chinese need a CJK font
     if _has_one_axis(X):
         X = [X]
     if Y is None:
@@ -73,6 +75,7 @@ class LivePlot:
     def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None, board=None):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
         self.max_epochs, self.lang, self.board = max_epochs, page_language(lang), board
+        use_page_fonts(self.lang)
         self.figure = Figure(figsize=(5, 3), dpi=100)
         self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)  # fixed: no layout pass per draw
         self.axes = self.figure.add_subplot()
