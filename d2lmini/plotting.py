@@ -1,12 +1,51 @@
-"""Drawing: D2L's ``plot`` helper and the Trainer's live perplexity plot. The only module importing matplotlib."""
+"""Drawing: D2L's ``plot`` helper, the Trainer's live perplexity plot and the speed study's figure.
+
+The only module importing matplotlib. On Chinese pages, labels need a font with Chinese glyphs: matplotlib's default
+(DejaVu Sans) has none and draws boxes, so every drawing here runs under ``chinese_fonts(lang)``, which appends an
+installed Chinese font to the font list (matplotlib falls back glyph by glyph) for that drawing only, instead of
+changing the reader's global settings. Without such a font it warns once and says what to install.
+"""
+import contextlib
 import io
 import math
 import time
+import warnings
 
 from .labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
+CHINESE_FONTS = {  # first installed one wins: Linux (Noto, Source Han, WenQuanYi), Windows, macOS
+    'zh': ('Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Zen Hei', 'Microsoft YaHei', 'SimHei', 'PingFang SC',
+           'Heiti SC', 'Arial Unicode MS'),
+    'zh-hant': ('Noto Sans CJK TC', 'Source Han Sans TC', 'Microsoft JhengHei', 'PingFang TC', 'Heiti TC',
+                'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Arial Unicode MS'),
+}
+_warned = set()
+
+
+def chinese_font(lang=None):
+    """An installed font with Chinese glyphs for ``lang`` ('zh' or 'zh-hant'); None for English or when none is found."""
+    lang = page_language(lang)
+    if lang not in CHINESE_FONTS:
+        return None
+    from matplotlib import font_manager
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    found = next((name for name in CHINESE_FONTS[lang] if name in installed), None)
+    if found is None and lang not in _warned:
+        _warned.add(lang)
+        warnings.warn('no font with Chinese characters found, so plot labels show boxes. Install one (on Debian, '
+                      'Ubuntu or Colab: apt-get install fonts-noto-cjk), then restart the kernel.', stacklevel=3)
+    return found
+
+
+def chinese_fonts(lang=None):
+    """A context in which new text uses matplotlib's fonts, then a Chinese one for the glyphs they lack."""
+    import matplotlib
+    font = chinese_font(lang)
+    if font is None:
+        return contextlib.nullcontext()
+    return matplotlib.rc_context({'font.family': [*matplotlib.rcParams['font.family'], font]})
 
 
 def _has_one_axis(X):
@@ -80,6 +119,13 @@ class LivePlot:
 
     def draw(self, history):
         start = time.perf_counter()
+        with chinese_fonts(self.lang):
+            self._render(history)
+        self.num_draws += 1
+        self.draw_cost = time.perf_counter() - start
+        self.draw_seconds += self.draw_cost
+
+    def _render(self, history):
         ax, epochs = self.axes, [row['epoch'] for row in history]
         ax.clear()
         for key in metrics(history[-1]):
@@ -90,12 +136,41 @@ class LivePlot:
         ax.set_xlabel(label('epoch', self.lang)), ax.legend(), ax.grid(alpha=0.3)
         buf = io.BytesIO()
         self.figure.savefig(buf, format='png')
-        self.num_draws += 1
         if self.notebook:
             self._publish(buf.getvalue())
-        self.draw_cost = time.perf_counter() - start
-        self.draw_seconds += self.draw_cost
 
     def _publish(self, png):
         from IPython.display import Image
         self.handle.update(Image(data=png))
+
+
+def speedup_figure(studies, lang=None, figsize=(6, 3.4)):
+    """Median speed-up of the concise model against batch size (log scale), one line per study and hidden size,
+    with the range of the trials as error bars; ``studies`` are ``speed.Study`` objects. Returns the Figure."""
+    from matplotlib.figure import Figure  # no pyplot: Jupyter shows the returned figure once
+    with chinese_fonts(lang):
+        fig = Figure(figsize=figsize, dpi=100, layout='constrained')
+        ax = fig.add_subplot()
+        colors = ['tab:blue', 'tab:orange', 'tab:green', 'tab:red', 'tab:purple']
+        hidden = sorted({r['num_hiddens'] for study in studies for r in study.rows()})
+        batches = sorted({r['batch_size'] for study in studies for r in study.rows()})
+        lines = len(studies) * len(hidden)
+        for i, study in enumerate(studies):
+            for j, h in enumerate(hidden):
+                rows = sorted((r for r in study.rows() if r['num_hiddens'] == h), key=lambda r: r['batch_size'])
+                if not rows:
+                    continue
+                med, low, high = zip(*(r['speedup'] for r in rows))
+                dodge = 2 ** (0.07 * (i * len(hidden) + j - (lines - 1) / 2))  # keep error bars apart
+                ax.errorbar([r['batch_size'] * dodge for r in rows], med, yerr=[[m - lo for m, lo in zip(med, low)],
+                            [hi - m for m, hi in zip(med, high)]], color=colors[i % len(colors)],
+                            marker='os^D'[j % 4], linestyle=('-', '--', '-.', ':')[j % 4], capsize=3,
+                            label=label('hidden_legend', lang).format(run=study.short_name(lang), n=h))
+        ax.axhline(1, color='gray', linewidth=1, linestyle=':', label=label('equal_speed', lang))
+        ax.set_xscale('log', base=2)
+        ax.set_xticks(batches, [str(b) for b in batches])
+        ax.set_xlabel(label('batch_size', lang)), ax.set_ylabel(label('speedup', lang))
+        ax.set_title(label('speedup_axis', lang), fontsize='medium')
+        ax.legend(fontsize='small'), ax.grid(alpha=0.3)
+        fig.draw_without_rendering()  # lay out the text now, while the Chinese font is in effect
+    return fig
