@@ -39,7 +39,7 @@ ZH_HANT = {
     'timed_wall': '按實際耗時計時',
     'batch_size': '批次大小',
     'num_hiddens': '隱藏單元數',
-    'throughput': '{model}，詞元/秒',
+    'throughput': '{model}，千詞元/秒',
     'speedup_range': '加速比（最小–最大）',
     'speedup_axis': '簡潔實作相對從零實作的加速比',
     'equal_speed': '速度相同',

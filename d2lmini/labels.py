@@ -64,7 +64,7 @@ TERMS = {  # key: (English, 简体中文)
     'timed_wall': ('timed by wall clock', '按实际耗时计时'),
     'batch_size': ('batch size', '批量大小'),
     'num_hiddens': ('hidden units', '隐藏单元数'),
-    'throughput': ('{model}, tokens/s', '{model}，词元/秒'),
+    'throughput': ('{model}, 1000 tokens/s', '{model}，千词元/秒'),
     'speedup_range': ('speed-up (min–max)', '加速比（最小–最大）'),
     'speedup_axis': ('speed-up of concise over from scratch', '简洁实现相对从零实现的加速比'),
     'equal_speed': ('equal speed', '速度相同'),

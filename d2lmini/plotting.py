@@ -144,10 +144,27 @@ class LivePlot:
         self.handle.update(Image(data=png))
 
 
-def speedup_figure(studies, lang=None, figsize=(6, 3.4)):
+class FigureImage:
+    """A matplotlib ``figure`` that Jupyter shows as one PNG. Without pyplot, nothing else shows it a second time,
+    and no figure is left open in pyplot's global state."""
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    def _repr_png_(self):
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format='png')
+        return buf.getvalue()
+
+    def __repr__(self):
+        width, height = self.figure.get_size_inches() * self.figure.dpi
+        return f'<figure {width:.0f}x{height:.0f} px>'
+
+
+def speedup_figure(studies, lang=None, figsize=(6, 4.2)):
     """Median speed-up of the concise model against batch size (log scale), one line per study and hidden size,
-    with the range of the trials as error bars; ``studies`` are ``speed.Study`` objects. Returns the Figure."""
-    from matplotlib.figure import Figure  # no pyplot: Jupyter shows the returned figure once
+    with the range of the trials as error bars; ``studies`` are ``speed.Study`` objects. Returns a ``FigureImage``."""
+    from matplotlib.figure import Figure
     with chinese_fonts(lang):
         fig = Figure(figsize=figsize, dpi=100, layout='constrained')
         ax = fig.add_subplot()
@@ -171,6 +188,7 @@ def speedup_figure(studies, lang=None, figsize=(6, 3.4)):
         ax.set_xticks(batches, [str(b) for b in batches])
         ax.set_xlabel(label('batch_size', lang)), ax.set_ylabel(label('speedup', lang))
         ax.set_title(label('speedup_axis', lang), fontsize='medium')
-        ax.legend(fontsize='small'), ax.grid(alpha=0.3)
+        ax.grid(alpha=0.3)
+        fig.legend(*ax.get_legend_handles_labels(), loc='outside lower center', ncols=2, fontsize='small')
         fig.draw_without_rendering()  # lay out the text now, while the Chinese font is in effect
-    return fig
+    return FigureImage(fig)

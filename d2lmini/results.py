@@ -69,34 +69,43 @@ def update(name, row, key, about=None):
 class Table:
     """A header and rows of strings: an HTML table in Jupyter and the book, aligned columns as text.
 
-    ``group`` names the column (an index) whose repeated values are shown only on the first row of each run;
-    ``caption`` (e.g. where the numbers come from) is shown above the table.
+    ``groups`` (one label per row, optional) splits the rows into groups, each introduced by a full-width row
+    with its label, e.g. one group per device: long labels then do not widen a column. ``caption`` (where the
+    numbers come from) is shown above the table.
     """
 
-    def __init__(self, header, rows, group=None, caption=None, css_class='d2lmini-table'):
+    def __init__(self, header, rows, groups=None, caption=None, css_class='d2lmini-table'):
         if any(len(row) != len(header) for row in rows):
             raise ValueError(f'every row needs {len(header)} cells: {header}')
-        self.header, self.rows, self.group = list(header), [list(r) for r in rows], group
+        if groups is not None and len(groups) != len(rows):
+            raise ValueError(f'{len(groups)} group labels for {len(rows)} rows')
+        self.header, self.rows = list(header), [list(r) for r in rows]
+        self.groups = list(groups) if groups is not None else [None] * len(self.rows)
         self.caption, self.css_class = caption, css_class
 
-    def _shown(self):
-        out, previous = [], None
-        for row in self.rows:
-            row = list(row)
-            if self.group is not None:
-                previous, row[self.group] = row[self.group], ('' if row[self.group] == previous else row[self.group])
-            out.append(row)
-        return out
+    def _lines(self):
+        """``(group label or None, row)`` in order, a label appearing where its group starts."""
+        previous = object()
+        for group, row in zip(self.groups, self.rows):
+            if group is not None and group != previous:
+                yield group, None
+            previous = group
+            yield None, row
 
     def __repr__(self):
-        lines = [self.header] + self._shown()
-        widths = [max(len(line[i]) for line in lines) for i in range(len(self.header))]
-        text = '\n'.join('  '.join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
-        return f'{self.caption}\n{text}' if self.caption else text
+        rows = [self.header] + self.rows
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.header))]
+        fmt = lambda row: '  '.join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+        lines = [self.caption] if self.caption else []
+        lines.append(fmt(self.header))
+        lines += [group if row is None else fmt(row) for group, row in self._lines()]
+        return '\n'.join(lines)
 
     def _repr_html_(self):
-        head = ''.join(f'<th>{html.escape(h)}</th>' for h in self.header)
-        body = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in row) + '</tr>' for row in self._shown())
-        caption = f'<caption>{html.escape(self.caption)}</caption>' if self.caption else ''
+        esc, n = html.escape, len(self.header)
+        head = ''.join(f'<th>{esc(h)}</th>' for h in self.header)
+        body = ''.join(f'<tr class="d2lmini-group"><th colspan="{n}">{esc(group)}</th></tr>' if row is None else
+                       '<tr>' + ''.join(f'<td>{esc(c)}</td>' for c in row) + '</tr>' for group, row in self._lines())
+        caption = f'<caption>{esc(self.caption)}</caption>' if self.caption else ''
         return (f'<table class="{self.css_class}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
                 '</table>')

@@ -224,26 +224,33 @@ def save(study, name='speed'):
 
 
 def table(studies, lang=None):
-    """A ``results.Table`` with one row per (study, hidden units, batch size)."""
-    header = [label('device', lang), label('num_hiddens', lang), label('batch_size', lang)] + [
+    """A ``results.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
+    header = [label('num_hiddens', lang), label('batch_size', lang)] + [
         label('throughput', lang).format(model=label(kind, lang)) for kind in MODELS] + [label('speedup_range', lang)]
-    rows = []
+    rows, groups = [], []
     for study in studies:
         for r in sorted(study.rows(), key=lambda r: (r['num_hiddens'], r['batch_size'])):
-            rows.append([study.name(lang), str(r['num_hiddens']), str(r['batch_size'])]
-                        + [format_tps(*r[kind]) for kind in MODELS]
+            rows.append([str(r['num_hiddens']), str(r['batch_size'])] + [format_tps(*r[kind]) for kind in MODELS]
                         + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r['speedup'])])
+            groups.append(study.name(lang))
     commands = sorted({s.record['command'] for s in studies if s.recorded and s.record.get('command')})
     caption = label('commands', lang).format(commands='; '.join(commands)) if commands else None
-    return results.Table(header, rows, group=0, caption=caption, css_class='d2lmini-table d2lmini-speed')
+    return results.Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
 
 
 def format_tps(median, low, high):
-    """``'41,200 (39,800–42,000)'``: the median and the range of the trials."""
-    return f'{median:,.0f} ({low:,.0f}–{high:,.0f})'
+    """``'41.2 (39.8–42.0)'``: the median and the range of the trials, in thousands of tokens per second."""
+    return f'{kilo(median)} ({kilo(low)}–{kilo(high)})'
 
 
-def plot(studies, lang=None, figsize=(6, 3.4)):
-    """Speed-up against batch size for every study and hidden size (see ``plotting.speedup_figure``)."""
+def kilo(value):
+    """Thousands with three significant digits or more: 1,509 / 199 / 10.9 / 7.57 (for 1,508,613 ... 7,572)."""
+    k = value / 1000
+    return f'{k:,.0f}' if k >= 100 else f'{k:.1f}' if k >= 10 else f'{k:.2f}'
+
+
+def plot(studies, lang=None, figsize=(6, 4.2)):
+    """Speed-up against batch size for every study and hidden size, shown as a PNG in Jupyter; ``.figure`` is the
+    matplotlib Figure (see ``plotting.speedup_figure``)."""
     from .plotting import speedup_figure
     return speedup_figure(studies, lang=lang, figsize=figsize)

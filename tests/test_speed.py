@@ -80,20 +80,27 @@ def test_a_step_trains_the_model_on_its_device():
 def test_table_names_every_device_and_speaks_the_page_language(tiny_study):
     old = speed.Study({**tiny_study.record, 'date': '2026-01-02'}, recorded=True)
     table = speed.table([old, tiny_study], lang='zh')
-    assert table.header[:3] == ['设备', '隐藏单元数', '批量大小'] and '从零实现，词元/秒' in table.header
-    assert len(table.rows) == 8 and table.rows[0][0].startswith('2026-01-02 记录：')
-    assert table.rows[4][0].startswith('本次运行：')
-    shown = table._shown()
-    assert [row[0] for row in shown].count('') == 6  # the device is named once per group
-    assert '<th>加速比（最小–最大）</th>' in table._repr_html_()
-    assert 'this run: ' in repr(speed.table([tiny_study], lang='en'))
+    assert table.header[:2] == ['隐藏单元数', '批量大小'] and '从零实现，千词元/秒' in table.header
+    assert len(table.rows) == 8 and table.rows[0][:2] == ['3', '1']
+    groups = [group for group, row in table._lines() if row is None]  # each device named once, above its rows
+    assert len(groups) == 2 and groups[0].startswith('2026-01-02 记录：') and groups[1].startswith('本次运行：')
+    page = table._repr_html_()
+    assert '<th>加速比（最小–最大）</th>' in page and page.count('<tr class="d2lmini-group"><th colspan="5">') == 2
+    text = repr(speed.table([tiny_study], lang='en')).splitlines()
+    assert text[0].startswith('hidden units') and text[1].startswith('this run: ') and len(text) == 6
+
+
+def test_throughput_is_shown_in_thousands_with_three_digits():
+    assert speed.format_tps(1_508_613, 1_089_533, 1_579_263) == '1,509 (1,090–1,579)'
+    assert speed.format_tps(10_871, 8_654, 198_961) == '10.9 (8.65–199)'
 
 
 def test_plot_draws_one_line_per_study_and_hidden_size(tiny_study):
     pytest.importorskip('matplotlib')
     old = speed.Study(tiny_study.record, recorded=True)
-    fig = speed.plot([old, tiny_study], lang='zh-hant')
-    labels = fig.axes[0].get_legend_handles_labels()[1]
+    image = speed.plot([old, tiny_study], lang='zh-hant')
+    assert image._repr_png_().startswith(b'\x89PNG')  # what Jupyter shows
+    labels = image.figure.axes[0].get_legend_handles_labels()[1]
     assert len(labels) == 5 and '速度相同' in labels and sum(label.startswith('本次執行') for label in labels) == 2
 
 
