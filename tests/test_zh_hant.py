@@ -121,7 +121,9 @@ def test_inline_code_roles_math_and_link_targets_are_untouched(name):
     spans = re.compile(r'\{[\w:]+\}`[^`\n]+`|`[^`\n]+`|\$[^$\n]+\$|\]\([^)\n]+\)')
     found = [m.group(0) for m in spans.finditer(zh)]
     assert any(s.startswith('`') for s in found)
-    assert [m.group(0) for m in spans.finditer(hant)] == found
+    # the one exception: a span of Han characters only is example text and is converted (`时` -> `時`)
+    expected = [mzh.convert_text(s) if re.fullmatch(r'`[\u4e00-\u9fff]+`', s) else s for s in found]
+    assert [m.group(0) for m in spans.finditer(hant)] == expected
 
 
 def prose_lines(text):
@@ -179,6 +181,11 @@ def test_converter_keeps_protected_spans_and_converts_prose():
     assert SETUP in out   # the setup cell, comment included, is copied
     assert '\n(sec-demo-zh-hant)=\n# 循環神經網路\n' in out
     assert '[English](../en/demo.md) · [简体中文](../zh/demo.md) · 繁體中文\n' in out
+
+
+def test_inline_code_of_han_characters_only_is_example_text():
+    out = page('例如 `é` 或 `时`，而 `x = 1  # 时`、`\'时间\'` 和 ``时`间`` 是代码。\n')
+    assert '例如 `é` 或 `時`，而 `x = 1  # 时`、`\'时间\'` 和 ``时`间`` 是程式碼。' in out
 
 
 def test_loop_sense_keeps_huiquan_and_options_keep_their_values():

@@ -5,6 +5,10 @@ is copied byte for byte: the front matter, code, string literals, the setup cell
 and metadata, MyST directives, roles and their options, math, inline code, link targets, HTML tags and labels, except
 that labels ending in ``-zh`` (and references to them) get ``-hant`` appended so they stay unique across the book,
 and the language bar links back to the Simplified Chinese page instead of to this one.
+
+One exception to "inline code is copied": a code span made only of Han characters, such as `时` given as an example
+of a character the model rejects, shows text rather than code, so it is converted like prose (`時`). A span with
+anything else in it (`'前缀'`, `x = 1  # 时`) is code and is copied.
 """
 import io
 import re
@@ -24,6 +28,7 @@ FENCE_OPEN = re.compile(r'^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,}|:{3,})(?P<in
 ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
 HTML = re.compile(r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>',
                   re.DOTALL)
+HAN_ONLY = re.compile(r'[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+')  # CJK ideographs and nothing else
 INLINE_MATH = re.compile(r'\$(?=[^\s$])(?:\\.|[^$\\])*?(?<=[^\s\\])\$(?!\d)', re.DOTALL)
 
 REF_ROLES = {'ref', 'numref', 'eq', 'prf:ref'}          # their target is a label; an explicit title is prose
@@ -102,8 +107,12 @@ def _protected(s, i):
     if c == '\\' and i + 1 < len(s) and not s[i + 1].isalnum():
         return s[i:i + 2], i + 2
     if c == '`':
-        end = _backtick_span(s, i)
-        return (s[i:end], end) if end else (s[i:i + _run_length(s, i)], i + _run_length(s, i))
+        end, n = _backtick_span(s, i), _run_length(s, i)
+        if end is None:
+            return s[i:i + n], i + n
+        if HAN_ONLY.fullmatch(s[i + n:end - n]):  # example text, not code: see the module docstring
+            return s[i:i + n] + convert_text(s[i + n:end - n]) + s[end - n:end], end
+        return s[i:end], end
     if c == '{':
         if s.startswith('{{', i) and '}}' in s[i:]:
             end = s.index('}}', i) + 2

@@ -110,3 +110,52 @@ def test_screenshots_and_phone_layout(server, open_page, generator_in, artifacts
     gen.root.screenshot(path=artifacts / f'generator-{lang}-{width}.png')
     page.screenshot(path=artifacts / f'page-{lang}-{width}.png')
     assert_clean(recorder, server)
+
+
+CHINESE = {  # words the page's own outputs must show in each edition: progress line, table headers
+    'en': ['epochs,', 'batch size', 'from scratch, 1000 tokens/s', 'val ppl, mean ± sd'],
+    'zh': ['个迭代周期', '批量大小', '从零实现，千词元/秒', '验证困惑度，均值 ± 标准差'],
+    'zh-hant': ['個迭代週期', '批次大小', '從零實作，千詞元/秒', '驗證困惑度，均值 ± 標準差'],
+}
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_outputs_speak_the_page_language(server, open_page, lang):
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html')
+    outputs = page.locator('.cell_output').all_text_contents()
+    text = '\n'.join(outputs)
+    missing = [word for word in CHINESE[lang] if word not in text]
+    assert not missing, f'{lang}: outputs lack {missing}'
+    if lang != 'en':
+        assert 'tokens/s' not in text and 'epochs,' not in text and 'batch size' not in text
+    alts = page.locator('.cell_output img').evaluate_all('els => els.map(el => el.alt)')
+    assert len(alts) == 2 and all(alts), alts  # the training plot and the speed-up figure, described
+    assert_clean(recorder, server)
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_nothing_scrolls_sideways_at_desktop_width(server, open_page, lang):
+    """At 1280 px no code cell, printed output or table is wider than its box (nothing hidden behind a scrollbar).
+
+    The setup cell (collapsed, ``hide-input``) is left out: it is the same in every notebook of the book
+    (``tools/setup_cell.txt``), so rewrapping it is a change to every page at once."""
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html', width=1280)
+    wide = page.evaluate('''() => [...document.querySelectorAll(
+            '.cell:not(.tag_hide-input) .cell_input pre, .cell_output pre, .cell_output table, .cell_output .output')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 60))''')
+    assert wide == []
+    assert page.evaluate('document.documentElement.scrollWidth') <= 1280
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_wide_tables_scroll_inside_their_box_on_a_phone(server, open_page, lang):
+    """At 375 px the page itself never scrolls sideways; a table wider than the screen scrolls in its output box."""
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html', width=375, height=740)
+    assert page.evaluate('document.documentElement.scrollWidth') <= 375
+    clipped = page.evaluate('''() => [...document.querySelectorAll('.cell_output table')].filter(table => {
+            let box = table.parentElement;
+            while (box && box.scrollWidth <= box.clientWidth + 1) box = box.parentElement;
+            return box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+        }).map(table => table.textContent.slice(0, 60))''')
+    assert clipped == []

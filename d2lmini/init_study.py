@@ -1,0 +1,113 @@
+"""Does ``nn.RNN``'s initialization explain a perplexity difference? Three variants of the chapter's model, each
+trained with several seeds: one run per variant would compare noise.
+
+Variants (the chapter's data, 32 hidden units, learning rate 1, gradients clipped to norm 1):
+- ``scratch``: ``RNNScratch`` + ``RNNLMScratch``: weights from N(0, 0.01²), one bias (zeros), output layer N(0, 0.01²).
+- ``concise``: ``RNN`` + ``RNNLM`` with PyTorch's defaults: every weight and both biases of ``nn.RNN`` from
+  U(-1/√h, 1/√h), h the number of hidden units; the output ``LazyLinear`` also draws from U(-1/√h, 1/√h).
+- ``concise_scratch_init``: the concise model re-initialized like the scratch one (weights N(0, 0.01²), biases 0).
+  It differs from ``scratch`` only in its parametrization (two bias vectors that always move together, so their
+  sum takes twice the step a single bias would) and in the order of floating-point operations.
+
+Seeding: seed s builds the model (``torch.manual_seed(s)``); the batch order is seeded separately with 1000 + s, so
+the three variants of one seed see the same batches in the same order and are compared in pairs.
+``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/recorded/init.json``; the page reads that file,
+because 100 epochs take about half a minute per run on a CPU: far more than a page can spend on many seeds.
+"""
+import datetime
+import math
+import statistics
+
+import torch
+
+from . import results
+from .core import Trainer
+from .labels import label
+from .speed import build, device_info
+
+VARIANTS = ('scratch', 'concise', 'concise_scratch_init')
+INIT_LABELS = {'scratch': 'init_scratch', 'concise': 'init_pytorch', 'concise_scratch_init': 'init_scratch_two'}
+KEY = ('device_type', 'device_name', 'epochs')
+
+
+def scratch_init_(model, sigma=0.01):
+    """Re-initialize ``model`` in place like the scratch model: every weight from N(0, sigma²), every bias 0."""
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if name.rsplit('.', 1)[-1].startswith('bias'):
+                param.zero_()
+            else:
+                param.normal_(0, sigma)
+    return model
+
+
+def build_variant(variant, vocab_size, num_hiddens, seed):
+    """The seeded model of one variant (see the module docstring)."""
+    if variant not in VARIANTS:
+        raise ValueError(f'variant must be one of {VARIANTS}, got {variant!r}.')
+    torch.manual_seed(seed)
+    model = build('scratch' if variant == 'scratch' else 'concise', vocab_size, num_hiddens)
+    return scratch_init_(model) if variant == 'concise_scratch_init' else model
+
+
+def train(variant, data, seed, epochs, num_hiddens=32, num_gpus=0):
+    """Train one variant with one seed; returns its final perplexities and validation curve."""
+    model = build_variant(variant, len(data.vocab), num_hiddens, seed)
+    trainer = Trainer(max_epochs=epochs, gradient_clip_val=1, num_gpus=num_gpus, live_plot=False, progress=False)
+    torch.manual_seed(1000 + seed)  # the batch order: the same for every variant of this seed
+    trainer.fit(model, data)
+    return {'seed': seed, 'train_ppl': trainer.summary['train_ppl'], 'val_ppl': trainer.summary['val_ppl'],
+            'val_curve': [round(row['val_ppl'], 4) for row in trainer.history]}
+
+
+def run(data, seeds, epochs, num_hiddens=32, num_gpus=0, command=None, report=None):
+    """Train every variant with every seed (seed by seed); returns the record that ``results.update`` stores."""
+    device = 'cuda:0' if num_gpus and torch.cuda.is_available() else 'cpu'
+    runs = {variant: [] for variant in VARIANTS}
+    for seed in seeds:
+        for variant in VARIANTS:
+            runs[variant].append(train(variant, data, seed, epochs, num_hiddens, num_gpus))
+            if report is not None:
+                report(f'seed {seed} {variant}: val ppl {runs[variant][-1]["val_ppl"]:.3f}')
+    return {**device_info(device), 'date': datetime.date.today().isoformat(), 'command': command, 'epochs': epochs,
+            'num_hiddens': num_hiddens, 'batch_size': data.batch_size, 'num_steps': data.num_steps,
+            'lr': 1, 'gradient_clip_val': 1, 'seeds': list(seeds), 'runs': runs}
+
+
+def summary(record):
+    """Per variant: n, mean, sd, min, max of the final validation perplexity, and the paired difference from
+    ``scratch`` (same seed) as mean, sd and standard error."""
+    out, base = {}, {r['seed']: r['val_ppl'] for r in record['runs']['scratch']}
+    for variant in VARIANTS:
+        values = [r['val_ppl'] for r in record['runs'][variant]]
+        diffs = [r['val_ppl'] - base[r['seed']] for r in record['runs'][variant] if r['seed'] in base]
+        sd = statistics.stdev(diffs) if len(diffs) > 1 else math.nan
+        out[variant] = {'n': len(values), 'mean': statistics.fmean(values),
+                        'sd': statistics.stdev(values) if len(values) > 1 else math.nan,
+                        'min': min(values), 'max': max(values), 'diff_mean': statistics.fmean(diffs),
+                        'diff_sd': sd, 'diff_se': sd / math.sqrt(len(diffs))}
+    return out
+
+
+def recorded(name='init'):
+    """The recorded studies (``d2lmini/recorded/init.json``), newest row last."""
+    return results.read(name)['rows']
+
+
+def save(record, name='init'):
+    about = ('Final validation perplexity of three initializations of the chapter\'s RNN language model, several '
+             'seeds each (d2lmini.init_study). One row per device; written by benchmarks/bench_init.py.')
+    return results.update(name, record, KEY, about=about)
+
+
+def table(record, lang=None):
+    """Variant, initialization, seeds, validation perplexity (mean ± sd, min–max) and the paired difference."""
+    header = [label('model', lang), label('init', lang), label('seeds', lang), label('val_ppl_mean', lang),
+              label('val_ppl_range', lang), label('vs_scratch', lang)]
+    rows = []
+    for variant, s in summary(record).items():
+        diff = '—' if variant == 'scratch' else f"{s['diff_mean']:+.3f} ± {s['diff_se']:.3f}"
+        rows.append([label(variant, lang), label(INIT_LABELS[variant], lang), str(s['n']),
+                     f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", diff])
+    source = label('recorded', lang).format(date=record['date'], device=record['device_name'])
+    return results.Table(header, rows, caption=f"{source} · {record['command']}", css_class='d2lmini-table d2lmini-init')

@@ -1,0 +1,111 @@
+"""Committed measurement files (``d2lmini/recorded/*.json``) and the small table that shows them in a page.
+
+A results file is ``{"about": "...", "rows": [row, ...]}``: one row per device (or per machine and thread count),
+each with its date and the command that produced it. Benchmark scripts add or replace their own row with
+``update``; every other row is kept, so a GPU row recorded on another machine survives a CPU rerun here.
+The files live inside the package so that a notebook on Colab (which installs d2lmini from git) can read them.
+
+A file that cannot be read as such a document is never overwritten: ``update`` raises and says how to repair it.
+"""
+import html
+import json
+import os
+import tempfile
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / 'recorded'
+
+
+def path_of(name):
+    """``d2lmini/recorded/<name>.json`` for a bare name such as ``'speed'``; a path is returned as it is."""
+    return Path(name) if Path(name).suffix == '.json' else RESULTS_DIR / f'{name}.json'
+
+
+def read(name):
+    """The document ``{"about": ..., "rows": [...]}``; a missing file reads as no rows."""
+    path = path_of(name)
+    if not path.exists():
+        return {'about': '', 'rows': []}
+    try:
+        doc = json.loads(path.read_text(encoding='utf-8'))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f'{path} is not valid JSON ({err}). Restore it with `git checkout -- {path.name}` '
+                         'in its folder, or move it away to start a new file.') from err
+    if not isinstance(doc, dict) or not isinstance(doc.get('rows'), list) \
+            or not all(isinstance(row, dict) for row in doc['rows']):
+        raise ValueError(f'{path} is not a results file: expected {{"about": ..., "rows": [{{...}}, ...]}}. '
+                         'Restore it from git, or move it away to start a new file.')
+    return doc
+
+
+def update(name, row, key, about=None):
+    """Add ``row`` to the file, replacing the row whose ``key`` fields are equal; returns 'added' or 'replaced'.
+
+    The file is written to a temporary file first and then renamed, so an interrupted run leaves the old file.
+    """
+    missing = [k for k in key if k not in row]
+    if missing:
+        raise ValueError(f'the row lacks the key fields {missing}; it has {sorted(row)}.')
+    path = path_of(name)
+    doc = read(path)  # raises on a damaged file, before anything is written
+    same = [i for i, old in enumerate(doc['rows']) if all(old.get(k) == row[k] for k in key)]
+    status = 'replaced' if same else 'added'
+    doc['rows'] = [old for i, old in enumerate(doc['rows']) if i not in same] + [row]
+    if about is not None:
+        doc['about'] = about
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            json.dump(doc, f, indent=1, ensure_ascii=False)
+            f.write('\n')
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return status
+
+
+class Table:
+    """A header and rows of strings: an HTML table in Jupyter and the book, aligned columns as text.
+
+    ``groups`` (one label per row, optional) splits the rows into groups, each introduced by a full-width row
+    with its label, e.g. one group per device: long labels then do not widen a column. ``caption`` (where the
+    numbers come from) is shown above the table.
+    """
+
+    def __init__(self, header, rows, groups=None, caption=None, css_class='d2lmini-table'):
+        if any(len(row) != len(header) for row in rows):
+            raise ValueError(f'every row needs {len(header)} cells: {header}')
+        if groups is not None and len(groups) != len(rows):
+            raise ValueError(f'{len(groups)} group labels for {len(rows)} rows')
+        self.header, self.rows = list(header), [list(r) for r in rows]
+        self.groups = list(groups) if groups is not None else [None] * len(self.rows)
+        self.caption, self.css_class = caption, css_class
+
+    def _lines(self):
+        """``(group label or None, row)`` in order, a label appearing where its group starts."""
+        previous = object()
+        for group, row in zip(self.groups, self.rows):
+            if group is not None and group != previous:
+                yield group, None
+            previous = group
+            yield None, row
+
+    def __repr__(self):
+        rows = [self.header] + self.rows
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.header))]
+        fmt = lambda row: '  '.join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+        lines = [self.caption] if self.caption else []
+        lines.append(fmt(self.header))
+        lines += [group if row is None else fmt(row) for group, row in self._lines()]
+        return '\n'.join(lines)
+
+    def _repr_html_(self):
+        esc, n = html.escape, len(self.header)
+        head = ''.join(f'<th>{esc(h)}</th>' for h in self.header)
+        body = ''.join(f'<tr class="d2lmini-group"><th colspan="{n}">{esc(group)}</th></tr>' if row is None else
+                       '<tr>' + ''.join(f'<td>{esc(c)}</td>' for c in row) + '</tr>' for group, row in self._lines())
+        caption = f'<caption>{esc(self.caption)}</caption>' if self.caption else ''
+        return (f'<table class="{self.css_class}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+                '</table>')
