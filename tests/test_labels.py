@@ -59,10 +59,12 @@ def test_every_term_exists_in_every_language():
 
 def test_templates_keep_their_fields_in_every_language():
     import string
-    for key in ('progress', 'summary'):
+    assert {'progress', 'summary', 'ppl_formula', 'char_prob'} <= set(labels.TEMPLATES)
+    for key in labels.TERMS:
         fields = [sorted(f for _, f, _, _ in string.Formatter().parse(labels.label(key, lang)) if f)
                   for lang in labels.LANGS]
         assert fields[0] == fields[1] == fields[2], key
+        assert bool(fields[0]) == (key in labels.TEMPLATES), key  # TEMPLATES lists exactly the words with fields
 
 
 def test_generated_traditional_column_is_current():
