@@ -126,6 +126,7 @@ function d2lminiPage(math) {
 
   View.prototype.draw = function (model, result, ui) {
     this.model = model; this.result = result; this.current = -1;
+    ui.details.textContent = ui.labels.details_hint;  // what it explained is gone
     drawChars(this.el, model, result, ui.config.bounds);
     if (this.formula) drawFormula(this.formula, ui.labels, result, this.suffix);
   };

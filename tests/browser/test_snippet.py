@@ -257,3 +257,20 @@ def test_scoring_tab_fits_a_phone_screen(scorer, generator_in, artifacts):
     gen.field('scored').locator('span').nth(10).hover()
     assert page.evaluate('document.documentElement.scrollWidth') <= 375
     gen.root.screenshot(path=artifacts / 'snippet-score-375.png')
+
+
+@pytest.mark.parametrize('lang', ['en', 'zh-hant'])
+@pytest.mark.parametrize('width', [320, 375])
+def test_both_tabs_fit_narrow_screens_in_every_language(lm, make_lm, open_page, generator_in, lang, width):
+    model, vocab = lm
+    page, recorder = open_page(width=width)
+    snippet = export.html_snippet(model, vocab, baseline=make_lm('concise', vocab_size=28, num_hiddens=16, seed=8),
+                                  lang=lang)
+    page.set_content(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{snippet}</body></html>')
+    gen = generator_in(page)
+    for tab, text in (('generate', 'output'), ('score', 'scored')):
+        gen.field(f'tab-{tab}').click()
+        gen.field(text).locator('span').nth(3).hover()  # the details box with its chart is showing
+        assert gen.root.evaluate('el => el.scrollWidth <= el.clientWidth + 1'), (tab, lang, width)
+        assert page.evaluate('document.documentElement.scrollWidth') <= width
+    assert recorder.console_errors == recorder.page_errors == []
