@@ -1,7 +1,7 @@
-"""Speed of the in-page generator (d2lmini/generator.js) in Chromium: greedy characters per second.
+"""Speed of the in-page generator (d2lmini/generator-*.js) in Chromium: greedy characters per second, scoring.
 
-Usage: ``python benchmarks/bench_browser.py [CHARS] [--reps K] [--hiddens H] [--hostile [SIZE]]``  (needs playwright
-+ Chromium)
+Usage: ``python benchmarks/bench_browser.py [CHARS] [--reps K] [--hiddens H] [--hostile [SIZE]]
+[--score [CHARS] [--notebook PATH]]``  (needs playwright + Chromium)
 
 The page is ``html_generator``'s JavaScript on a blank page (no server, no network), with the chapter's model
 size (28 tokens, 32 hidden units; the weights' values do not change the work). Three timings, median of K runs
@@ -13,6 +13,14 @@ least 50,000 characters/s for the loop, so a 10,000-character request redraws in
 ``--hostile`` times how long the page takes to answer values a script writes into its fields (by default 1 MB
 each: a prefix, and digits in the length, temperature and seed fields, the number fields turned into text
 fields), against the reader's ordinary edit (the prefix field, 100 characters generated) in the same page.
+
+``--score`` times scoring CHARS characters of the book (default 10,000; target: under 0.2 s): the math alone
+(``d2lminiMath().score``) and the reader's path (text put into the score box of a snippet with an untrained
+baseline: both models score it and both shaded texts are drawn), median and range of K runs after a warm-up. It
+also reads what the page shows for several texts (every ``data-p`` and the perplexity, for both models) and
+prints the largest differences from ``model.score`` in Python. ``--notebook`` takes both models from the
+scoring widget that an executed chapter notebook embeds (the book's trained model and its untrained start);
+without it, two seeded random models of the chapter's size are used.
 """
 import argparse
 import json
@@ -30,7 +38,7 @@ CHROMIUM = '/usr/bin/chromium'
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
         '--disable-component-update', '--no-first-run', '--disable-sync']
 TIMED_JS = '''([kind, n, reps]) => {
-  const api = d2lminiGenerator(), root = document.querySelector('.d2lmini-gen');
+  const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
   const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
   const ids = Array.from('the time traveller').map(c => model.index[c]);
   const runs = {
@@ -111,6 +119,104 @@ def bench_browser_generation(num_chars=20_000, reps=5, num_hiddens=32):
     return results
 
 
+SCORE_JS = '''([kind, text, reps]) => {
+  const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
+  const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
+  const box = root.querySelector('[data-d2lmini="score"]');
+  const runs = {
+    math: () => api.score(model, text),
+    page: () => { box.value = text; box.dispatchEvent(new Event('input'));
+                  return root.querySelectorAll('[data-d2lmini="scored"] span').length; },
+  };
+  runs[kind]();  // warm-up
+  const seconds = [];
+  for (let r = 0; r < reps; r++) {
+    box.value = 'reset'; box.dispatchEvent(new Event('input'));  // the page path really redraws each time
+    const t = performance.now(); runs[kind](); seconds.push((performance.now() - t) / 1000);
+  }
+  return seconds;
+}'''
+READ_SHOWN_JS = '''([text]) => {
+  const root = document.querySelector('.d2lmini-gen'), box = root.querySelector('[data-d2lmini="score"]');
+  box.value = text; box.dispatchEvent(new Event('input'));
+  const read = (suffix) => ({
+    probs: Array.from(root.querySelectorAll(`[data-d2lmini="scored${suffix}"] [data-p]`), s => Number(s.dataset.p)),
+    perplexity: Number(root.querySelector(`[data-d2lmini="perplexity${suffix}"]`).textContent)});
+  return {trained: read(''), untrained: read('-baseline')};
+}'''
+
+
+def notebook_models(path):
+    """The trained model and its untrained baseline from the scoring widget an executed notebook embeds."""
+    import re
+
+    import nbformat
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get('outputs', []):
+            page = output.get('data', {}).get('text/html', '')
+            if 'data-d2lmini="baseline"' in page:
+                found = {name: json.loads(re.search(rf'data-d2lmini="{name}">(.*?)</script>', page, re.S).group(1))
+                         for name in ('weights', 'baseline')}
+                (trained, vocab), (untrained, _) = (export.load_rnnlm(found[n]) for n in ('weights', 'baseline'))
+                return trained, untrained, vocab
+    raise SystemExit(f'{path}: no scoring widget with a baseline (export.html_generator(..., baseline=...))')
+
+
+def score_texts(num_chars):
+    """The CHARS-character book text to time, and the texts whose page values are compared with Python."""
+    import random
+    book = d2lmini.preprocess(d2lmini.download_timemachine().read_text(encoding='utf-8'))
+    sentence = 'I determined to descend and find where I could sleep.'
+    return book[20_000:20_000 + num_chars], [sentence, ''.join(random.Random(0).sample(sentence, len(sentence))),
+                                             'The Time Traveller smiled.', book[30_000:31_000],
+                                             book[20_000:20_000 + num_chars]]
+
+
+def bench_scoring(num_chars=10_000, reps=5, notebook=None):
+    """Return ``({kind: seconds per run}, agreement rows)`` for scoring ``num_chars`` characters in Chromium."""
+    from playwright.sync_api import sync_playwright
+    if notebook:
+        model, baseline, vocab = notebook_models(notebook)
+    else:
+        model, vocab = chapter_sized_model()
+        baseline = d2lmini.RNNLM(d2lmini.RNN(len(vocab), 32), len(vocab))
+    text, texts = score_texts(num_chars)
+    snippet = export.html_snippet(model, vocab, length=10, baseline=baseline, mode='score', score_text='it has')
+    script = f'<script>{export.generator_js()}</script>'  # also defined globally, so the timing code can call it
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.set_content(f'<!doctype html><html><body>{script}{snippet}</body></html>')
+        timings = {kind: page.evaluate(SCORE_JS, [kind, text, reps]) for kind in ('math', 'page')}
+        rows = []
+        for t in texts:
+            shown = page.evaluate(READ_SHOWN_JS, [t])
+            for name, lm in (('trained', model), ('untrained', baseline)):
+                expected = lm.score(t, vocab)
+                rows.append((len(expected.text), name, expected.perplexity,
+                             max(abs(a - b) for a, b in zip(shown[name]['probs'], expected.probs)),
+                             abs(shown[name]['perplexity'] / expected.perplexity - 1)))
+        browser.close()
+    return timings, rows
+
+
+def print_scoring(args):
+    timings, rows = bench_scoring(args.score, args.reps, args.notebook)
+    source = args.notebook or 'seeded random models (chapter size)'
+    print(f'Scoring {args.score:,} characters in Chromium, 28 tokens, models: {source}; {args.reps} runs')
+    print(f'{"path":<34} {"median s":>9} {"min s":>8} {"max s":>8} {"chars/s":>11}')
+    names = {'math': 'math (d2lminiMath().score)', 'page': 'page (score box, 2 models, drawn)'}
+    for kind, seconds in timings.items():
+        med = statistics.median(seconds)
+        print(f'{names[kind]:<34} {med:>9.4f} {min(seconds):>8.4f} {max(seconds):>8.4f} {args.score / med:>11,.0f}')
+    print(f'target: page path under 0.2 s: {"met" if statistics.median(timings["page"]) < 0.2 else "NOT met"}')
+    print('\nPage (data-p, perplexity text) against model.score in Python')
+    print(f'{"chars":>6} {"model":<10} {"perplexity":>11} {"max |dp|":>10} {"rel dppl":>10}')
+    for n, name, ppl, dp, dppl in rows:
+        print(f'{n:>6} {name:<10} {ppl:>11.4f} {dp:>10.2e} {dppl:>10.2e}')
+    print(f'largest: |dp| {max(r[3] for r in rows):.2e}, relative perplexity {max(r[4] for r in rows):.2e}')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('chars', nargs='?', type=int, default=20_000)
@@ -119,7 +225,12 @@ def main():
     parser.add_argument('--json', action='store_true', help='print the results as JSON')
     parser.add_argument('--hostile', nargs='?', type=int, const=1 << 20, metavar='SIZE',
                         help='time the answers to SIZE-character values written into the fields by a script')
+    parser.add_argument('--score', nargs='?', type=int, const=10_000, metavar='CHARS',
+                        help='time scoring CHARS characters (default 10,000) and compare the page with Python')
+    parser.add_argument('--notebook', help='with --score: take the models from this executed chapter notebook')
     args = parser.parse_args()
+    if args.score:
+        return print_scoring(args)
     if args.hostile:
         results = bench_hostile_answers(args.hostile, args.reps, args.hiddens)
         print(f'Page answers to {args.hostile:,}-character field values set by script, median of {args.reps}')

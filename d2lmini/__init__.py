@@ -1,4 +1,4 @@
-"""d2lmini: the part of D2L's ``d2l.torch`` that §9.1–§9.6 use, plus sampling, timing, widgets and export.
+"""d2lmini: the part of D2L's ``d2l.torch`` that §9.1–§9.6 use, plus sampling, scoring, timing, widgets and export.
 
 ``import d2lmini`` imports torch and nothing else heavy: no downloads, no matplotlib, no ipywidgets.
 The tensor names of ``compat`` (``d2l.zeros``, ``d2l.swapaxes``, ...) are for readers running D2L's own cells.
@@ -12,8 +12,9 @@ from .data import TimeMachine, Vocab, preprocess
 from .divergence import TrainingDiverged
 from .generate import generate
 from .labels import label
-from .limits import MAX_PREDS, MAX_PREFIX, MAX_SEED, MAX_TEMPERATURE
+from .limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
+from .scoring import TextScore, score_table
 from .timing import Timer, compare_runs
 from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
 
@@ -27,7 +28,8 @@ def plot(*args, **kwargs):
 
 
 __all__ = ['DataModule', 'Module', 'Trainer', 'TrainingDiverged', 'DataUnavailableError', 'TimeMachine', 'Vocab',
-           'download_timemachine', 'preprocess', 'MAX_PREDS', 'MAX_PREFIX', 'MAX_SEED', 'MAX_TEMPERATURE', 'generate',
+           'download_timemachine', 'preprocess', 'MAX_PREDS', 'MAX_PREFIX', 'MAX_SCORE', 'MAX_SEED', 'MAX_TEMPERATURE',
+           'generate', 'TextScore', 'score_table',
            'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
            'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label',

@@ -2,8 +2,10 @@
 
 ``export_weights`` turns an ``RNNLM`` (``nn.RNN``) or ``RNNLMScratch`` into a plain JSON-able dict in one layout,
 PyTorch's: ``H_t = tanh(W_ih x_t + b_ih + W_hh H_{t-1} + b_hh)``, ``logits = W_out H_t + b_out``; arrays are
-base64 of little-endian float32, so nothing is rounded. ``html_generator`` wraps that dict and ``generator.js``
-into one self-contained HTML snippet (no network): the reader types a prefix and the page continues it.
+base64 of little-endian float32, so nothing is rounded. ``html_generator`` wraps that dict and the page's
+JavaScript (``generator-math.js``, ``generator-page.js``; markup in ``page_markup.py``) into one self-contained
+HTML snippet (no network): the reader types a prefix and the page continues it, or types a sentence and the page
+scores it; every shown character carries the probability the model gave it.
 
 Fidelity: the page computes in float64 from the float32 weights, PyTorch in float32, so greedy decoding agrees
 character for character except where the two best logits are nearly tied. ``greedy_float64`` replays the page's
@@ -11,24 +13,24 @@ arithmetic in Python and reports the smallest top-two margin it met, so tests ca
 """
 import base64
 import hashlib
-import html
 import itertools
 import json
-from importlib import resources
 
 import numpy as np
 import torch
 from torch import nn
 
+from . import page_markup
 from .data import Vocab
-from .generate import special_ids
-from .limits import (LIMITS, MAX_PREDS, MAX_PREFIX, MAX_SEED, MAX_TEMPERATURE, check_finite, check_num_preds,
-                     check_seed, check_temperature, check_vocab, normalize_prefix)
-from .labels import GENERATOR
+from .generate import _materialize, special_ids
+from .labels import GENERATOR, SCORING
 from .labels import labels as page_labels
+from .limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
+                     normalize_prefix, normalize_score_text)
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
+MODES = ('generate', 'score')
 _ids = itertools.count(1)
 
 
@@ -137,19 +139,9 @@ def greedy_float64(payload, prefix, num_preds):
     return ''.join(vocab.idx_to_token[i] for i in outputs), margin
 
 
-def _asset(name):
-    return resources.files('d2lmini').joinpath(name).read_text(encoding='utf-8')
-
-
 def generator_js():
-    """The page generator's JavaScript source (defines ``d2lminiGenerator()``; see ``generator.js``)."""
-    return _asset('generator.js')
-
-
-def _script_json(payload):
-    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can close the tag."""
-    text = json.dumps(payload, separators=(',', ':'))
-    return text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+    """The page generator's JavaScript: ``d2lminiMath()`` and ``d2lminiPage(math)`` (``generator-*.js``)."""
+    return page_markup.generator_js()
 
 
 def _initial_text(model, vocab, prefix, length, temperature):
@@ -158,52 +150,58 @@ def _initial_text(model, vocab, prefix, length, temperature):
     return model.predict(prefix, length, vocab)
 
 
-def _check_page_settings(prefix, vocab, length, temperature, seed):
-    """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets them."""
-    check_vocab(vocab)
-    normalize_prefix(prefix, vocab)
-    return check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed)
+def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode):
+    """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets
+    them, and the text the score box starts with (``score_text``; by default the prefix, if it can be scored)."""
+    check_vocab(vocab, getattr(model, 'vocab_size', None))
+    prefix_text = normalize_prefix(prefix, vocab)
+    if score_text is None:
+        score_text = prefix if len(prefix_text) >= 2 else ''
+    else:
+        normalize_score_text(score_text, vocab)
+    if mode not in MODES:
+        raise ValueError(f'mode must be one of {list(MODES)}, got {mode!r}.')
+    return (check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed),
+            score_text)
+
+
+def _baseline_weights(baseline, model, vocab):
+    """The baseline's export (None without one); like ``model``, it must read ``vocab``."""
+    if baseline is None:
+        return None
+    if not callable(getattr(baseline, 'one_hot', None)):
+        raise TypeError(f'baseline must be a d2lmini language model like model, got {type(baseline).__name__}.')
+    _materialize(baseline, next(baseline.parameters()).device)  # an untrained RNNLM's output layer is lazy
+    try:
+        return export_weights(baseline, vocab)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f'baseline: {err}') from None
 
 
 def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                 labels=None):
+                 labels=None, *, baseline=None, mode='generate', score_text=None):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
-    length, temperature, seed = _check_page_settings(prefix, vocab, length, temperature, seed)
-    payload, L, e = export_weights(model, vocab), page_labels(GENERATOR, lang, labels), html.escape
-    data = _script_json(payload)
-    uid = 'd2lmini-gen-' + hashlib.sha1(f'{data}{prefix}{length}{next(_ids)}'.encode()).hexdigest()[:12]
-    return f'''<div class="d2lmini-gen" id="{uid}">
-<style>{_asset('generator.css')}</style>
-<div class="d2lmini-gen-controls">
-<label class="d2lmini-gen-wide">{e(L['prefix'])}<input type="text" data-d2lmini="prefix" value="{e(prefix)}"
- maxlength="{MAX_PREFIX}" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
-<label class="d2lmini-gen-small">{e(L['length'])}<input type="number" data-d2lmini="length" value="{length}" min="0" max="{MAX_PREDS}"
- step="1" inputmode="numeric"></label>
-<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}): <span data-d2lmini="temperature-value">{temperature:.3g}</span><input type="range"
- data-d2lmini="temperature" value="{temperature!r}" min="0" max="{MAX_TEMPERATURE:g}" step="any"></label>
-<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" min="0" max="{MAX_SEED}"
- step="1" inputmode="numeric"></label>
-<button type="button" data-d2lmini="generate">{e(L['generate'])}</button>
-</div>
-<p class="d2lmini-gen-message" data-d2lmini="message" role="alert" hidden></p>
-<p class="d2lmini-gen-output" data-d2lmini="output" aria-live="polite">{e(_initial_text(model, vocab, prefix, length,
-                                                                                      temperature))}</p>
-<script type="application/json" data-d2lmini="weights">{data}</script>
-<script>(function () {{
-{generator_js()}
-var script = document.currentScript;
-var root = (script && script.closest('.d2lmini-gen')) || document.getElementById('{uid}');
-d2lminiGenerator().mount(root);
-}})();</script>
-</div>'''
+    length, temperature, seed, score_text = _check_page_settings(model, prefix, vocab, length, temperature, seed,
+                                                                 score_text, mode)
+    weights, words = export_weights(model, vocab), page_labels(GENERATOR + SCORING, lang, labels)
+    settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
+                    initial_text=_initial_text(model, vocab, prefix, length, temperature))
+    key = f'{weights["weights"]["b_out"]["float32_le_base64"]}{prefix}{length}{next(_ids)}'
+    uid = 'd2lmini-gen-' + hashlib.sha1(key.encode()).hexdigest()[:12]
+    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode)
 
 
 def html_generator(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                   labels=None):
-    """An ``IPython.display.HTML`` generator: type a prefix, read the model's continuation; runs in the page.
+                   labels=None, *, baseline=None, mode='generate', score_text=None):
+    """An ``IPython.display.HTML`` generator that runs in the page, with two tabs.
 
-    ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 (at most ``MAX_TEMPERATURE``)
-    samples with ``seed`` (0 to ``MAX_SEED``); the prefix has at most ``MAX_PREFIX`` characters (``limits.py``).
+    "Continue a text": type a prefix, read the model's continuation, each character shaded by the probability
+    the model gave it. ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 (at most
+    ``MAX_TEMPERATURE``) samples with ``seed`` (0 to ``MAX_SEED``); the prefix has at most ``MAX_PREFIX``
+    characters (``limits.py``). "Score a sentence": type any text (``score_text`` first, by default the prefix),
+    read its perplexity with the formula filled in, as ``model.score`` computes it; ``baseline`` (e.g. the same
+    network untrained) is scored beside it. ``mode`` (``'generate'`` or ``'score'``) is the tab shown first.
     """
     from IPython.display import HTML
-    return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels))
+    return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels, baseline=baseline,
+                             mode=mode, score_text=score_text))

@@ -28,6 +28,31 @@ TERMS = {  # key: (English, 简体中文)
     'mode': ('Decoding', '解码'),
     'greedy': ('Greedy', '贪心'),
     'sample': ('Sample', '采样'),
+    # perplexity you can see: per-character probabilities and scoring (page, panel, chapter tables)
+    'continue_tab': ('Continue a text', '续写文本'),
+    'score_tab': ('Score a sentence', '给句子打分'),
+    'score_field': ('Your sentence (any English text)', '你的句子（任意英文文本）'),
+    'score': ('Score', '打分'),
+    'text': ('text', '文本'),
+    'trained': ('trained model', '训练后的模型'),
+    'untrained': ('untrained model', '未训练的模型'),
+    'book_sentence': ('a sentence from the book', '书中的一句话'),
+    'scrambled': ('its letters scrambled', '打乱顺序的同一组字母'),
+    'ppl_formula': ('perplexity = exp(mean NLL) = exp({total} / {n}) = exp({nll}) = {ppl}',
+                    '困惑度 = exp(平均负对数似然) = exp({total} / {n}) = exp({nll}) = {ppl}'),
+    'nll_note': ('NLL (negative log-likelihood) is −ln p of each character after the first; the first has no '
+                 'context, so the model predicts nothing for it.',
+                 '负对数似然（NLL）是第一个字符之后每个字符的 −ln p；第一个字符没有上文，模型不对它做预测。'),
+    'legend': ('Less likely: darker shade, thicker underline.', '概率越低：底色越深，下划线越粗。'),
+    'details_hint': ('Point at a character, tap it, or move to it with the arrow keys to see what the model '
+                     'expected there.', '指向或轻点一个字符，或用方向键移到它上面，即可看到模型在那里预期的字符。'),
+    'expected_after': ('After “{context}” the model expected:', '读到“{context}”之后，模型预期：'),
+    'char_prob': ('“{char}”: p = {p}, surprisal {bits} bits', '“{char}”：p = {p}，信息量 {bits} 比特'),
+    'no_prediction': ('“{char}” is the first character: with no context, the model makes no prediction for it.',
+                      '“{char}”是第一个字符：没有上文，模型不对它做预测。'),
+    'no_prediction_short': ('first character: no context, no prediction', '第一个字符：没有上文，没有预测'),
+    'in_text': ('← in the text', '← 文本中的字符'),
+    'rank': ('rank {rank}', '排第 {rank} 位'),
     # training: plots, the progress line and trainer summaries
     'epoch': ('epoch', '迭代周期'),
     'perplexity': ('perplexity', '困惑度'),
@@ -83,6 +108,9 @@ TERMS = {  # key: (English, 简体中文)
 
 
 GENERATOR = ('prefix', 'length', 'temperature', 'seed', 'generate', 'mode', 'greedy', 'sample')  # field labels
+SCORING = ('continue_tab', 'score_tab', 'score_field', 'score', 'trained', 'untrained', 'perplexity', 'ppl_formula',
+           'nll_note', 'legend', 'details_hint', 'expected_after', 'char_prob', 'no_prediction', 'no_prediction_short',
+           'in_text', 'rank')
 
 
 def page_language(lang=None):

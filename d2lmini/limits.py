@@ -1,12 +1,15 @@
 """What text generation accepts, in one place: the limits and the checks shared by Python, the panel and the page.
 
 ``predict``/``sample`` (``generate.py``), the notebook panel (``widgets.py``), the exporter (``export.py``) and the
-page (``generator.js``, which reads ``LIMITS`` from the exported payload) all keep these rules:
+page (``generator-math.js``, which reads ``LIMITS`` from the exported payload) all keep these rules:
 
 - prefix: a string of 1 to ``MAX_PREFIX`` characters (counted as Python's ``len``, before normalization), ASCII
   only. Reading a prefix costs one RNN step per character, so without a cap a 1 MB prefix froze the page for
   minutes; 1,000 characters is several paragraphs, far more than a continuation needs.
 - length (``num_preds``): a whole number from 0 to ``MAX_PREDS``.
+- scored text (``score``, the page's "score a sentence" box): 2 to ``MAX_SCORE`` characters, counted and normalized
+  like a prefix, at least two once normalized (the first is only read, each later one is predicted). ``MAX_SCORE``
+  is ``MAX_PREFIX + MAX_PREDS``, the longest text the generator can show, so anything generated can be scored.
 - temperature: a finite number above 0 and at most ``MAX_TEMPERATURE``. Greedy decoding is a separate mode:
   ``predict()`` in Python, "Greedy" in the panel, temperature 0 in the page and in ``html_generator``. The cap is
   the page slider's end: at 2 the text of a trained character model is already mostly noise.
@@ -24,10 +27,11 @@ from .data import preprocess
 
 MAX_PREFIX = 1_000  # characters read before generating
 MAX_PREDS = 10_000  # characters generated per call: enough for pages of text, bounded time and memory
+MAX_SCORE = MAX_PREFIX + MAX_PREDS  # characters of text scored per call: any text the generator shows
 MAX_TEMPERATURE = 2.0
 MAX_SEED = 2**32 - 1
-LIMITS = {'max_prefix': MAX_PREFIX, 'max_preds': MAX_PREDS, 'max_temperature': MAX_TEMPERATURE,
-          'max_seed': MAX_SEED}  # exported into the page's payload: generator.js keeps the same rules
+LIMITS = {'max_prefix': MAX_PREFIX, 'max_preds': MAX_PREDS, 'max_score': MAX_SCORE,
+          'max_temperature': MAX_TEMPERATURE, 'max_seed': MAX_SEED}  # in the page's payload: generator-math.js keeps them
 
 
 def show(value, limit=40):
@@ -44,27 +48,48 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def normalize_prefix(prefix, vocab):
-    """Return the prefix as the model sees it, or raise ``TypeError``/``ValueError`` saying what to change.
+# What each kind of text is called in messages, its limit, and what to type instead of nothing.
+PREFIX_RULE = ('prefix', MAX_PREFIX, 'give the model at least one character to start from, e.g. "the time".')
+SCORE_RULE = ('text', MAX_SCORE, 'type a sentence to score, e.g. "the time machine".')
+
+
+def normalize_text(text, vocab, rule=PREFIX_RULE):
+    """Return ``text`` as the model sees it, or raise ``TypeError``/``ValueError`` saying what to change.
 
     Letters are lower-cased and every run of other ASCII characters becomes one space (``data.preprocess``);
-    characters outside ASCII are rejected, naming them, because the training text erased them.
+    characters outside ASCII are rejected, naming them, because the training text erased them. ``rule`` is
+    ``(name, limit, hint)``: ``PREFIX_RULE`` or ``SCORE_RULE``.
     """
-    if not isinstance(prefix, str):
-        raise TypeError(f'prefix must be a string, got {type(prefix).__name__}.')
-    if not prefix:
-        raise ValueError('prefix is empty: give the model at least one character to start from, e.g. "the time".')
-    if len(prefix) > MAX_PREFIX:
-        raise ValueError(f'prefix has {len(prefix):,} characters; the limit is {MAX_PREFIX:,}: shorten it.')
-    foreign = sorted({c for c in prefix if ord(c) > 127})
+    name, limit, hint = rule
+    if not isinstance(text, str):
+        raise TypeError(f'{name} must be a string, got {type(text).__name__}.')
+    if not text:
+        raise ValueError(f'{name} is empty: {hint}')
+    if len(text) > limit:
+        raise ValueError(f'{name} has {len(text):,} characters; the limit is {limit:,}: shorten it.')
+    foreign = sorted({c for c in text if ord(c) > 127})
     if foreign:
         shown = ' '.join(repr(c) for c in foreign[:10])
-        raise ValueError(f'prefix contains characters the model never saw: {shown}. The training text has only '
+        raise ValueError(f'{name} contains characters the model never saw: {shown}. The training text has only '
                          f'the letters a-z and spaces; type English letters (case and punctuation are fine).')
-    text = preprocess(prefix)
+    text = preprocess(text)
     missing = sorted({c for c in text if c not in vocab.token_to_idx})
     if missing:
-        raise ValueError(f'prefix characters {missing} are not in the vocabulary {vocab.idx_to_token}.')
+        raise ValueError(f'{name} characters {missing} are not in the vocabulary {vocab.idx_to_token}.')
+    return text
+
+
+def normalize_prefix(prefix, vocab):
+    """The prefix as the model sees it (``normalize_text`` with ``PREFIX_RULE``)."""
+    return normalize_text(prefix, vocab, PREFIX_RULE)
+
+
+def normalize_score_text(text, vocab):
+    """Text to score as the model sees it: ``SCORE_RULE``, and at least two characters once normalized."""
+    text = normalize_text(text, vocab, SCORE_RULE)
+    if len(text) < 2:
+        raise ValueError('text has only one character once normalized; scoring needs at least two: the model '
+                         'reads the first and predicts each later one.')
     return text
 
 

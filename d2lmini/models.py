@@ -11,6 +11,7 @@ from torch.nn import functional as F
 from .core import Module
 from .generate import generate
 from .limits import check_temperature
+from .scoring import score
 from .utils import check_positive_int, check_positive_number
 
 
@@ -96,6 +97,11 @@ class RNNLMScratch(Classifier):
         """
         temperature = check_temperature(temperature)  # None must not fall through to greedy decoding
         return generate(self, prefix, num_preds, vocab, device=device, temperature=temperature, seed=seed)
+
+    def score(self, text, vocab, device=None):
+        """How likely the model finds ``text``: a ``TextScore`` with the probability of each character after the
+        first, the mean negative log-likelihood ``nll`` and ``perplexity = exp(nll)`` (see ``scoring.py``)."""
+        return score(self, text, vocab, device=device)
 
 
 class RNN(Module):

@@ -23,17 +23,23 @@ from d2lmini.limits import normalize_prefix
 
 KINDS = ['scratch', 'concise']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
-GENERATOR_JS = Path(export.__file__).with_name('generator.js')
+MATH_JS = Path(export.__file__).with_name('generator-math.js')
 NODE_DRIVER = r"""
 const fs = require('fs');
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-const api = new Function(fs.readFileSync(input.js, 'utf8') + '\nreturn d2lminiGenerator();')();
+const api = new Function(fs.readFileSync(input.js, 'utf8') + '\nreturn d2lminiMath();')();
 const model = api.loadModel(input.payload);
 const attempt = (f) => { try { return f(); } catch (err) { return {error: err.message}; } };
+const probs = (r) => Array.from(r.ids).slice(1).map((_, i) => api.probabilityAt(model, r, i + 1));
+const scored = (r) => ({text: r.text, probs: probs(r), nll: r.meanNll, total: r.totalNll, perplexity: r.perplexity,
+                        top: api.topAt(model, r, 1, 5)});
 console.log(JSON.stringify(input.jobs.map(([prefix, n, temperature, seed]) =>
   attempt(() => ({text: api.generate(model, prefix, n, temperature, seed)})))
   .concat((input.checks || []).map(([n, temperature, seed]) =>
-    attempt(() => { api.checkSettings(model, n, temperature, seed); return {ok: true}; })))));
+    attempt(() => { api.checkSettings(model, n, temperature, seed); return {ok: true}; })))
+  .concat((input.scores || []).map((text) => attempt(() => scored(api.score(model, text)))))
+  .concat((input.generations || []).map(([prefix, n, temperature, seed]) =>
+    attempt(() => scored(api.generateScored(model, prefix, n, temperature, seed)))))));
 """
 
 
@@ -54,12 +60,15 @@ def model(request, make_lm):
     return lm
 
 
-def run_node(payload, jobs, checks=()):
-    """Run ``generate`` for each job ``[prefix, n, temperature, seed]``, then ``checkSettings`` for each check
-    ``[n, temperature, seed]``; returns ``{text}``/``{ok}`` or ``{error}`` for each, in that order."""
+def run_node(payload, jobs, checks=(), scores=(), generations=()):
+    """Run ``generate`` for each job ``[prefix, n, temperature, seed]``, ``checkSettings`` for each check
+    ``[n, temperature, seed]``, ``score`` for each text of ``scores`` and ``generateScored`` for each of
+    ``generations`` (like jobs); returns ``{text}``/``{ok}``/a score (``text probs nll total perplexity top``) or
+    ``{error}`` for each, in that order."""
     if shutil.which('node') is None:
         pytest.skip('node is not installed (apt-get install -y nodejs)')
-    stdin = json.dumps({'js': str(GENERATOR_JS), 'payload': payload, 'jobs': jobs, 'checks': list(checks)})
+    stdin = json.dumps({'js': str(MATH_JS), 'payload': payload, 'jobs': jobs, 'checks': list(checks),
+                        'scores': list(scores), 'generations': list(generations)})
     done = subprocess.run(['node', '-e', NODE_DRIVER], input=stdin, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -66,7 +66,8 @@ def test_the_wheel_declares_the_pyproject_dependencies(wheel):
         names = zf.namelist()
     declared = sorted(line.split(':', 1)[1].strip() for line in metadata.splitlines() if line.startswith('Requires-Dist:'))
     assert declared == sorted(pyproject()['project']['dependencies'])
-    for asset in ('generator.js', 'generator.css', '_labels_zh_hant.py', 'recorded/speed.json', 'recorded/init.json'):
+    for asset in ('generator-math.js', 'generator-page.js', 'generator.css', '_labels_zh_hant.py', 'recorded/speed.json',
+                  'recorded/init.json'):
         assert f'd2lmini/{asset}' in names, f'{asset} is missing from the wheel'
 
 
@@ -81,7 +82,7 @@ CHAPTER_CODE = textwrap.dedent('''
     trainer.fit(model, data)
     assert trainer.summary['val_ppl'] < 28, trainer.summary
     html = export.html_generator(model, data.vocab, lang='zh-hant').data
-    assert 'd2lminiGenerator' in html and '前綴' in html
+    assert 'd2lminiMath' in html and '前綴' in html
     assert widgets.generation_panel(model, data.vocab, lang='zh').button.description == '生成'
     from d2lmini import init_study, speed
     assert speed.recorded() and init_study.recorded()  # the recorded studies ship inside the package

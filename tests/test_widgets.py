@@ -1,4 +1,6 @@
 """The notebook's generation panel, driven without a browser: set the fields, click, read ``text``/``message``."""
+import html
+import re
 import subprocess
 import sys
 
@@ -7,6 +9,11 @@ import pytest
 import d2lmini
 
 widgets = pytest.importorskip('d2lmini.widgets')
+
+
+def shown_text(markup):
+    """The text a reader sees in an HTML output (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r'<[^>]+>', '', markup))
 
 
 @pytest.fixture(scope='module')
@@ -37,7 +44,7 @@ def test_click_generates_from_the_normalized_prefix(model, vocab):
     panel.button.click()
     assert panel.text.startswith('the time traveller said ') and len(panel.text) == len('the time traveller said ') + 30
     assert panel.text == model.predict('The Time-Traveller, said:', 30, vocab)
-    assert panel.text in panel.output.value
+    assert shown_text(panel.output.value).startswith(panel.text)
 
 
 def test_sampling_uses_temperature_and_seed(model, vocab):
@@ -120,3 +127,37 @@ def test_panel_shows_the_limits_of_prefix_and_seed(model, vocab):
     panel.prefix.value, panel.mode.value, panel.seed.value = 'it has', 'sample', 2**64
     assert panel.generate() is None and 'seed must be a whole number from 0 to 4,294,967,295' in panel.message
     assert 'Overflow' not in panel.message
+
+
+def test_generated_text_is_shaded_by_the_models_probabilities(model, vocab):
+    panel = widgets.generation_panel(model, vocab, num_preds=40)
+    expected = model.score(panel.text, vocab)
+    spans = re.findall(r'data-p="([0-9.]+)"[^>]*>([^<]*)</span>', panel.output.value)
+    assert [c for _, c in spans] == list(panel.text[1:])  # every character after the first carries its probability
+    assert [float(p) for p, _ in spans] == pytest.approx(expected.probs, abs=1e-9)
+    assert f'{expected.perplexity:.4f}' in panel.output.value
+
+
+def test_score_shows_the_trained_and_the_baseline_perplexity(model, vocab, make_lm):
+    baseline = make_lm('concise', vocab_size=28, num_hiddens=16, seed=5)
+    panel = widgets.generation_panel(model, vocab, baseline=baseline, score_text='The time machine.', lang='zh')
+    assert list(panel.scores) == ['训练后的模型', '未训练的模型'] and panel.score_message is None
+    trained, untrained = panel.scores.values()
+    assert trained.perplexity == model.score('the time machine ', vocab).perplexity
+    assert untrained.perplexity == baseline.score('the time machine ', vocab).perplexity
+    shown = shown_text(panel.score_output.value)
+    for s in (trained, untrained):
+        formula = f'exp({s.total_nll:.4f} / 16) = exp({s.nll:.4f}) = {s.perplexity:.4f}'
+        assert f'困惑度 = exp(平均负对数似然) = {formula}' in shown
+    panel.score_text.value = 'the time machine, again'
+    panel.score_button.click()
+    assert panel.scores['训练后的模型'].text == 'the time machine again'
+
+
+@pytest.mark.parametrize('text, message', [('', 'text is empty'), ('!', 'only one character once normalized'),
+                                           ('时间', "'时'"), ('x' * 11_001, 'text has 11,001 characters')])
+def test_bad_score_text_shows_a_message(model, vocab, text, message):
+    panel = widgets.generation_panel(model, vocab)
+    panel.score_text.value = text
+    assert panel.score() is None and panel.scores is None and message in panel.score_message
+    assert '⚠' in panel.score_output.value and 'Traceback' not in panel.score_output.value

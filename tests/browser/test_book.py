@@ -4,9 +4,11 @@ The Python reference is computed here from the weights the page itself embeds (`
 do not depend on the kernel that built the book. Greedy parity is demanded only where the page's float64
 arithmetic (replayed by ``greedy_float64``) sees no near tie, and the test asserts there is none.
 """
+import json
+
 import pytest
 
-from d2lmini import export
+from d2lmini import export, labels, shading
 from d2lmini.generate import normalize_prefix
 
 LANGS = ['en', 'zh', 'zh-hant']
@@ -74,12 +76,13 @@ def test_sampling_emits_only_vocabulary_characters(chapter, generator_in):
 @pytest.mark.parametrize('prefix', ['<script>alert(1)</script>', '<b>bold</b>', '<img src=x onerror=alert(1)>'])
 def test_typed_markup_stays_text(chapter, generator_in, prefix):
     page, recorder, base_url = chapter
-    count = 'document.getElementsByTagName("*").length'
+    # every element but the output's character spans, whose number follows the text's length
+    count = 'Array.from(document.getElementsByTagName("*")).filter(e => !e.matches(".d2lmini-gen-output > span")).length'
     gen = generator_in(page)
     before = page.evaluate(count)
     gen.set(temperature=0, prefix=prefix)
     page.wait_for_timeout(300)  # let any injected handler (onerror) fire, if one had been created
-    assert page.evaluate(count) == before and gen.field('output').locator('*').count() == 0
+    assert page.evaluate(count) == before and gen.field('output').locator('*:not(span), span *').count() == 0
     assert gen.output().startswith(normalize_prefix(prefix, export.import_weights(gen.payload())[1]))
     assert_clean(recorder, base_url)
 
@@ -130,6 +133,73 @@ def test_outputs_speak_the_page_language(server, open_page, lang):
         assert 'tokens/s' not in text and 'epochs,' not in text and 'batch size' not in text
     alts = page.locator('.cell_output img').evaluate_all('els => els.map(el => el.alt)')
     assert len(alts) == 2 and all(alts), alts  # the training plot and the speed-up figure, described
+
+
+# --- per-character probabilities and the chapter's scoring box (section "What Perplexity 7 Feels Like") -----------
+
+READ_SCORED = '''(root, suffix) => {
+  const box = root.querySelector(`[data-d2lmini="scored${suffix}"]`);
+  return {text: box.textContent, first: box.children[0].hasAttribute('data-p'),
+          probs: Array.from(box.querySelectorAll('[data-p]'), s => Number(s.dataset.p)),
+          perplexity: Number(root.querySelector(`[data-d2lmini="perplexity${suffix}"]`).textContent)};
+}'''
+OWN_SENTENCES = ['The Time Traveller smiled.', 'Colourless green ideas sleep furiously!', 'qwertyuiop asdf']
+
+
+def scoring_box(page, generator_in):
+    """The chapter's scoring widget: the generator that carries an untrained baseline."""
+    gen = generator_in(page)
+    gen.root = page.locator('.d2lmini-gen:has([data-d2lmini="scored-baseline"])')
+    assert gen.root.count() == 1
+    return gen
+
+
+def assert_matches(shown, expected):
+    assert shown['text'] == expected.text and not shown['first'] and len(shown['probs']) == len(expected.probs)
+    assert max(abs(a - b) for a, b in zip(shown['probs'], expected.probs)) < 1e-4
+    assert abs(shown['perplexity'] / expected.perplexity - 1) < 1e-4
+
+
+def test_scoring_box_agrees_with_python_and_with_the_prose(chapter, generator_in):
+    page, recorder, base_url = chapter
+    gen = scoring_box(page, generator_in)
+    model, vocab = export.load_rnnlm(gen.payload())
+    baseline, _ = export.load_rnnlm(json.loads(gen.root.locator('script[data-d2lmini="baseline"]').text_content()))
+    book = gen.field('score').input_value()  # the chapter's sentence from the book
+    expected = model.score(book, vocab)
+    prose = page.locator('main').text_content()
+    assert f'{expected.perplexity:.2f}' in prose and f'{baseline.score(book, vocab).perplexity:.2f}' in prose
+    for text in [book] + OWN_SENTENCES:
+        gen.field('score').fill(text)
+        assert_matches(gen.root.evaluate(READ_SCORED, ''), model.score(text, vocab))
+        assert_matches(gen.root.evaluate(READ_SCORED, '-baseline'), baseline.score(text, vocab))
+    assert_clean(recorder, base_url)
+
+
+def test_generator_text_is_shaded_by_its_probabilities(chapter, generator_in):
+    page, recorder, base_url = chapter
+    gen = generator_in(page)
+    gen.set(temperature=0, length=200, prefix='The Time Traveller')
+    model, vocab = export.load_rnnlm(gen.payload())
+    expected = model.score(gen.output(), vocab)
+    spans = gen.field('output').locator('span')
+    probs = [float(p) for p in gen.field('output').locator('[data-p]').evaluate_all('l => l.map(s => s.dataset.p)')]
+    assert spans.count() == len(expected.text) and max(abs(a - b) for a, b in zip(probs, expected.probs)) < 1e-4
+    classes = spans.evaluate_all('l => l.map(s => s.className)')
+    assert classes == ['d2lmini-p-first'] + [f'd2lmini-p{shading.level(p)}' for p in expected.probs]
+    assert_clean(recorder, base_url)
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_scoring_speaks_the_pages_language(server, open_page, generator_in, lang):
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html')
+    gen = scoring_box(page, generator_in)
+    assert gen.field('tab-score').text_content() == labels.label('score_tab', lang)
+    assert gen.field('formula').text_content().startswith(labels.label('ppl_formula', lang).split('{')[0])
+    gen.field('scored').locator('span').nth(5).hover()
+    head = labels.label('expected_after', lang).split('{')[0]
+    assert gen.field('details').text_content().startswith(labels.label('trained', lang)) and head in \
+        gen.field('details').text_content()
     assert_clean(recorder, server)
 
 
@@ -159,3 +229,21 @@ def test_wide_tables_scroll_inside_their_box_on_a_phone(server, open_page, lang)
             return box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
         }).map(table => table.textContent.slice(0, 60))''')
     assert clipped == []
+
+
+@pytest.mark.parametrize('lang', LANGS)
+@pytest.mark.parametrize('width, height', [(1280, 900), (375, 740)])
+def test_scoring_screenshots_and_phone_layout(server, open_page, generator_in, artifacts, lang, width, height):
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html', width=width, height=height)
+    gen = scoring_box(page, generator_in)
+    gen.root.scroll_into_view_if_needed()
+    gen.field('scored').locator('span').nth(12).hover()
+    box = gen.root.bounding_box()
+    assert box['x'] >= 0 and box['x'] + box['width'] <= width + 0.5, box
+    assert gen.root.evaluate('el => el.scrollWidth <= el.clientWidth + 1')
+    assert page.evaluate('document.documentElement.scrollWidth') <= width
+    gen.root.screenshot(path=artifacts / f'scoring-{lang}-{width}.png')
+    first = generator_in(page)
+    first.field('output').locator('span').nth(20).hover()
+    first.root.screenshot(path=artifacts / f'generator-shaded-{lang}-{width}.png')
+    assert_clean(recorder, server)

@@ -2,7 +2,7 @@
 import pytest
 
 import d2lmini
-from d2lmini import export
+from d2lmini import export, shading
 
 
 @pytest.fixture(scope='module')
@@ -124,3 +124,153 @@ def test_generate_button_wraps_the_seed_within_its_range(one_generator):
     one_generator.locator('[data-d2lmini="generate"]').click()
     assert one_generator.locator('[data-d2lmini="seed"]').input_value() == '0'
     assert not one_generator.locator('[data-d2lmini="message"]').is_visible()
+
+
+# --- per-character probabilities and the scoring tab -------------------------------------------------------------
+
+SCORE_TEXTS = ['The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter.',
+               'I determined to descend and find where I could sleep.', 'eelps dluoc I erehw dnif', 'ab']
+READ_SCORED = '''([root, suffix]) => {
+  const g = document.querySelectorAll('.d2lmini-gen')[root];
+  const box = g.querySelector(`[data-d2lmini="scored${suffix}"]`);
+  const ppl = g.querySelector(`[data-d2lmini="perplexity${suffix}"]`);
+  return {chars: Array.from(box.children).map(s => s.textContent), first: box.children[0].hasAttribute('data-p'),
+          probs: Array.from(box.querySelectorAll('[data-p]')).map(s => Number(s.getAttribute('data-p'))),
+          perplexity: ppl ? Number(ppl.textContent) : null};
+}'''
+
+
+@pytest.fixture
+def scorer(lm, open_page, make_lm):
+    """A generator opened on its scoring tab, with an untrained baseline beside the (spread-out) test model."""
+    model, vocab = lm
+    baseline = make_lm('concise', vocab_size=28, num_hiddens=16, seed=8)
+    page, recorder = open_page(width=375)
+    snippet = export.html_snippet(model, vocab, prefix='it has', length=60, baseline=baseline, mode='score',
+                                  score_text=SCORE_TEXTS[0], lang='zh')
+    page.set_content(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{snippet}</body></html>')
+    page.wait_for_selector('.d2lmini-gen[data-d2lmini-mounted]')
+    yield page, model, baseline, vocab
+    assert recorder.requests == [] and recorder.console_errors == recorder.page_errors == recorder.dialogs == []
+
+
+def assert_page_agrees(shown, expected):
+    assert ''.join(shown['chars']) == expected.text and not shown['first']  # the first character has no data-p
+    assert len(shown['probs']) == len(expected.probs)
+    assert max(abs(a - b) for a, b in zip(shown['probs'], expected.probs)) < 1e-4
+    assert abs(shown['perplexity'] / expected.perplexity - 1) < 1e-4
+
+
+def test_scoring_tab_agrees_with_python_for_both_models(scorer, generator_in):
+    page, model, baseline, vocab = scorer
+    gen = generator_in(page)
+    assert gen.field('panel-score').is_visible() and not gen.field('panel-generate').is_visible()
+    assert gen.field('tab-score').text_content() == '给句子打分'
+    for text in SCORE_TEXTS:
+        gen.field('score').fill(text)
+        assert_page_agrees(page.evaluate(READ_SCORED, [0, '']), model.score(text, vocab))
+        assert_page_agrees(page.evaluate(READ_SCORED, [0, '-baseline']), baseline.score(text, vocab))
+        assert gen.field('nll').text_content() == f'{model.score(text, vocab).nll:.4f}'
+    assert gen.message() is None and not gen.field('score-message').is_visible()
+
+
+def test_generated_text_is_shaded_with_pythons_probabilities(lm, two_generators, generator_in):
+    model, vocab = lm
+    page, _ = two_generators
+    for i in (0, 1):  # greedy and sampled: each character carries the model's probability at temperature 1
+        output = generator_in(page, i).field('output')
+        text = output.text_content()
+        probs = [float(p) for p in output.locator('[data-p]').evaluate_all('l => l.map(s => s.dataset.p)')]
+        expected = model.score(text, vocab)
+        assert len(probs) == len(text) - 1 and max(abs(a - b) for a, b in zip(probs, expected.probs)) < 1e-4
+        classes = output.locator('span').evaluate_all('l => l.map(s => s.className)')
+        assert classes[0] == 'd2lmini-p-first'
+        assert classes[1:] == [f'd2lmini-p{shading.level(p)}' for p in expected.probs]
+
+
+def test_pointing_tapping_and_arrow_keys_explain_a_character(scorer, generator_in):
+    page, model, _, vocab = scorer
+    gen = generator_in(page)
+    gen.field('score').fill('the time')
+    expected = model.score('the time', vocab)
+    gen.field('scored').locator('span').nth(4).hover()  # the "t" of "time"
+    details = gen.field('details').text_content()
+    assert f'p = {expected.probs[3]:.4f}' in details and '读到“the ”之后，模型预期：' in details
+    rows = gen.field('details').locator('.d2lmini-gen-bar')
+    tokens = rows.locator('.d2lmini-gen-bar-token').all_text_contents()
+    assert rows.count() in (5, 6) and tokens[:5] == [shading.shown(t) for t, _ in expected.top[3]]
+    gen.field('scored-baseline').focus()  # keyboard: focus starts at the first character, without a prediction
+    assert gen.field('details').text_content() == '未训练的模型“t”是第一个字符：没有上文，模型不对它做预测。'
+    gen.field('scored').focus()  # this one keeps the character pointed at
+    assert f'p = {expected.probs[3]:.4f}' in gen.field('details').text_content()
+    page.keyboard.press('End')
+    assert f'p = {expected.probs[-1]:.4f}' in gen.field('details').text_content()
+    page.keyboard.press('ArrowLeft')
+    assert f'p = {expected.probs[-2]:.4f}' in gen.field('details').text_content()
+    assert gen.field('scored').locator('.is-current').text_content() == 'm'
+    gen.field('scored-baseline').locator('span').nth(2).click()  # a tap
+    assert gen.field('details').text_content().startswith('未训练的模型')
+
+
+def test_tabs_follow_the_arrow_keys(scorer, generator_in):
+    page, *_ = scorer
+    gen = generator_in(page)
+    gen.field('tab-score').focus()
+    page.keyboard.press('ArrowLeft')
+    assert gen.field('tab-generate').get_attribute('aria-selected') == 'true'
+    assert page.evaluate('document.activeElement.dataset.d2lmini') == 'tab-generate'
+    assert gen.field('panel-generate').is_visible() and not gen.field('panel-score').is_visible()
+
+
+@pytest.mark.parametrize('text', ['<img src=x onerror=alert(1)>', '<script>alert(1)</script> the time'])
+def test_typed_markup_in_the_score_box_stays_text(scorer, generator_in, text):
+    page, model, _, vocab = scorer
+    gen = generator_in(page)
+    gen.field('score').fill(text)
+    page.wait_for_timeout(200)  # let any injected handler fire, if one had been created
+    assert gen.field('scored').locator('*:not(span), span *').count() == 0
+    assert gen.field('scored').text_content() == model.score(text, vocab).text
+
+
+@pytest.mark.parametrize('unit, count, message', [
+    ('a', MB, 'text has 1,048,576 characters; the limit is 11,000: shorten it.'),
+    ('😀', 11_001, 'text has 11,001 characters; the limit is 11,000: shorten it.'),
+    ('时间', 1, "text contains characters the model never saw: '时' '间'."),
+    ('!', 1, 'text has only one character once normalized; scoring needs at least two'),
+    ('', 1, 'text is empty: type a sentence to score')])
+def test_bad_score_text_gets_a_clear_message(scorer, unit, count, message):
+    page, *_ = scorer
+    result = page.evaluate('''([unit, count]) => {
+      const root = document.querySelector('.d2lmini-gen'), field = root.querySelector('[data-d2lmini="score"]');
+      field.value = unit.repeat(count);
+      field.dispatchEvent(new Event('input'));
+      const m = root.querySelector('[data-d2lmini="score-message"]');
+      return {message: m.hidden ? null : m.textContent, chars: root.querySelectorAll('[data-d2lmini="scored"] span').length,
+              ppl: root.querySelectorAll('[data-d2lmini="perplexity"]').length};
+    }''', [unit, count])
+    assert result['message'].startswith(message) and result['chars'] == result['ppl'] == 0
+
+
+def test_scoring_tab_fits_a_phone_screen(scorer, generator_in, artifacts):
+    page, *_ = scorer
+    gen = generator_in(page)
+    gen.field('scored').locator('span').nth(10).hover()
+    assert page.evaluate('document.documentElement.scrollWidth') <= 375
+    gen.root.screenshot(path=artifacts / 'snippet-score-375.png')
+
+
+@pytest.mark.parametrize('lang', ['en', 'zh-hant'])
+@pytest.mark.parametrize('width', [320, 375])
+def test_both_tabs_fit_narrow_screens_in_every_language(lm, make_lm, open_page, generator_in, lang, width):
+    model, vocab = lm
+    page, recorder = open_page(width=width)
+    snippet = export.html_snippet(model, vocab, baseline=make_lm('concise', vocab_size=28, num_hiddens=16, seed=8),
+                                  lang=lang)
+    page.set_content(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{snippet}</body></html>')
+    gen = generator_in(page)
+    for tab, text in (('generate', 'output'), ('score', 'scored')):
+        gen.field(f'tab-{tab}').click()
+        gen.field(text).locator('span').nth(3).hover()  # the details box with its chart is showing
+        assert gen.root.evaluate('el => el.scrollWidth <= el.clientWidth + 1'), (tab, lang, width)
+        assert page.evaluate('document.documentElement.scrollWidth') <= width
+    assert recorder.console_errors == recorder.page_errors == []
