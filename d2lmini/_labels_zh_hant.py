@@ -20,6 +20,8 @@ ZH_HANT = {
     'val_loss': '驗證損失',
     'progress': '迭代週期 {epoch}/{max_epochs}  {metrics}  {speed} 詞元/秒  剩餘 {eta}',
     'summary': '{epochs} 個迭代週期，{seconds} 秒（{device}），每秒 {speed}k 詞元：{metrics}',
+    'interrupted': '已中斷（Ctrl-C）',
+    'diverged': '已停止：訓練發散',
     'model': '模型',
     'device': '裝置',
     'epochs': '迭代週期數',

@@ -13,7 +13,8 @@ import torch
 from torch import nn
 
 from . import utils
-from .progress import ProgressLine, metrics
+from .divergence import DivergenceWatch, TrainingDiverged
+from .progress import Board, ProgressLine, metrics
 from .utils import HyperParameters
 
 
@@ -21,12 +22,13 @@ class Module(nn.Module, HyperParameters):
     """Base class of models: ``loss``, ``forward``, ``training_step``, ``validation_step``, ``configure_optimizers``.
 
     ``plot_train_per_epoch``/``plot_valid_per_epoch`` are accepted for D2L compatibility and unused:
-    the Trainer plots per-epoch averages.
+    the Trainer plots per-epoch averages. ``board`` holds the live plot's settings and points (``progress.Board``).
     """
 
     def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
         super().__init__()
         self.save_hyperparameters()
+        self.board = Board()
 
     def loss(self, y_hat, y):
         raise NotImplementedError
@@ -51,13 +53,8 @@ class Module(nn.Module, HyperParameters):
         self.plot('loss', l, train=False)
 
     def configure_optimizers(self):
+        utils.check_positive_number('lr', self.lr)  # here too: lr may have been set after __init__
         return torch.optim.SGD(self.parameters(), lr=self.lr)
-
-    def apply_init(self, inputs, init=None):
-        """Run one forward pass to materialize lazy layers, then apply ``init`` to every submodule."""
-        self.forward(*inputs)
-        if init is not None:
-            self.net.apply(init)
 
 
 class DataModule(HyperParameters):
@@ -105,12 +102,18 @@ class Trainer(HyperParameters):
     """Fit a ``Module`` to a ``DataModule`` with SGD-style optimizers, optional clipping and live progress.
 
     After ``fit``: ``history`` holds one dict per epoch (``epoch``, ``time`` and every logged metric, e.g.
-    ``train_ppl``/``val_ppl``) and ``summary`` the totals (seconds, tokens per second, final metrics).
+    ``train_ppl``/``val_ppl``) and ``summary`` the totals (seconds, tokens per second, final metrics). ``fit``
+    leaves the model in the mode (``train()``/``eval()``) it found it in.
+
+    A Ctrl-C, or a loss or logged value that is NaN or infinite (``TrainingDiverged``, see ``divergence.py``),
+    ends ``fit`` early: the exception is raised again once ``summary`` holds the totals of the epochs that
+    finished, marked ``'stopped': 'interrupted'`` or ``'diverged'`` (``'epochs': 0`` if none did).
     """
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
                  max_redraws=20, lang=None):
         utils.check_positive_int('max_epochs', max_epochs)
+        utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
         if isinstance(gradient_clip_val, bool) or not isinstance(gradient_clip_val, (int, float)):
             raise TypeError(f'gradient_clip_val must be a number (0 turns clipping off), got {gradient_clip_val!r}.')
         if not gradient_clip_val >= 0:
@@ -141,28 +144,45 @@ class Trainer(HyperParameters):
         """Accumulate a logged scalar on its device; averaged over the epoch's batches in ``end_epoch``."""
         total, count = self._sums.get(key, (0.0, 0))
         self._sums[key] = (total + value.detach(), count + 1)
+        self._watch.see(key, value, self.epoch, self._batch, self._phase)
 
     def fit(self, model, data):
         """Train ``model`` on ``data`` for ``max_epochs``; returns None, as in D2L (read ``history``/``summary``)."""
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
-        self.epoch = self.train_batch_idx = self.val_batch_idx = 0
+        self.epoch = self.train_batch_idx = self.val_batch_idx = self._batch = 0
+        self._phase, self._sums, self._tokens_done = 'training', {}, 0
         self.history, self.summary, self.num_train_tokens = [], {}, 0
+        lr = f'lr={model.lr}, ' if hasattr(model, 'lr') else ''
+        self._watch = DivergenceWatch(self.device, now=f'{lr}gradient_clip_val={self.gradient_clip_val}')
         self._start = time.perf_counter()
         self._line = ProgressLine(self.max_epochs, enabled=self.progress, lang=self.lang)
-        self._board = self._make_board()
-        for epoch in range(self.max_epochs):
-            self.epoch, self._sums = epoch, {}
-            self.fit_epoch()
-            self.end_epoch()
+        self._board = self._make_board(model)
+        was_training = model.training
+        try:
+            for epoch in range(self.max_epochs):
+                self.epoch, self._sums = epoch, {}
+                self.fit_epoch()
+                self._watch.end_epoch(epoch)
+                self.end_epoch()
+        except KeyboardInterrupt:
+            self.finish(stopped='interrupted')
+            raise
+        except TrainingDiverged:
+            self.finish(stopped='diverged')
+            raise
+        finally:
+            model.train(was_training)
         self.finish()
 
     def fit_epoch(self):
         self.model.train()
-        for batch in self.train_dataloader:
-            batch = self.prepare_batch(batch)
+        self._phase = 'training'
+        for i, batch in enumerate(self.train_dataloader):
+            self._batch, batch = i, self.prepare_batch(batch)
             loss = self.model.training_step(batch)
+            self._watch.see('loss', loss, self.epoch, i, self._phase)
             self.optim.zero_grad(set_to_none=True)
             loss.backward()
             if self.gradient_clip_val > 0:
@@ -173,8 +193,10 @@ class Trainer(HyperParameters):
         if self.val_dataloader is None:
             return
         self.model.eval()
+        self._phase = 'validation'
         with torch.no_grad():
-            for batch in self.val_dataloader:
+            for i, batch in enumerate(self.val_dataloader):
+                self._batch = i
                 self.model.validation_step(self.prepare_batch(batch))
                 self.val_batch_idx += 1
 
@@ -187,23 +209,36 @@ class Trainer(HyperParameters):
         row = {'epoch': self.epoch + 1, 'time': time.perf_counter() - self._start}
         row.update({k: (total / count).item() for k, (total, count) in self._sums.items()})
         self.history.append(row)
+        self._tokens_done = self.num_train_tokens
+        if isinstance(getattr(self.model, 'board', None), Board):
+            self.model.board.record(row)
         if self._board is not None:  # plot first, so that in Jupyter the progress line sits below it
             self._board.update(self.history)
         self._line.update(row, self.num_train_tokens)
 
-    def finish(self):
-        last, seconds = self.history[-1], self.history[-1]['time']
-        self.summary = {'epochs': len(self.history), 'seconds': seconds,
-                        'seconds_per_epoch': seconds / len(self.history),
-                        'tokens_per_second': self.num_train_tokens / seconds, 'device': str(self.device),
-                        **metrics(last)}
-        if self._board is not None:
+    def finish(self, stopped=None):
+        """Make ``summary`` from the finished epochs (marked ``stopped`` when cut short), close plot and line."""
+        if not self.history:
+            self.summary = {'epochs': 0, 'device': str(self.device)}
+        else:
+            seconds = self.history[-1]['time']
+            self.summary = {'epochs': len(self.history), 'seconds': seconds,
+                            'seconds_per_epoch': seconds / len(self.history),
+                            'tokens_per_second': self._tokens_done / seconds, 'device': str(self.device),
+                            **metrics(self.history[-1])}
+        if stopped:
+            self.summary['stopped'] = stopped
+        if self._board is not None and self.history:
             self._board.close(self.history)
             self.figure = self._board.figure
         self._line.close(self.summary)
 
-    def _make_board(self):
-        if not self.live_plot:
+    def _make_board(self, model):
+        """The live plot, set up by ``model.board`` (cleared for this fit); None when either turns it off."""
+        board = getattr(model, 'board', None)
+        if isinstance(board, Board):
+            board.data = {}
+        if not self.live_plot or not getattr(board, 'display', True):
             return None
         from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
-        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang)
+        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang, board=board)

@@ -1,75 +1,20 @@
-"""The Time Machine dataset: download with a verified hash, a character ``Vocab`` and windowed batches.
+"""The Time Machine dataset: a character ``Vocab`` and windowed batches (files come from ``datafiles``).
 
 Where D2L builds its windows with a Python list comprehension and serves them through ``DataLoader``
-(one ``__getitem__`` and one collate per sample), we build them with ``Tensor.unfold`` and serve whole
-batches by fancy indexing: the same examples in the same roles, about 20x faster to build.
+(one ``__getitem__`` and one collate per sample), we look the characters up in a table, build the windows with
+``Tensor.unfold`` and serve whole batches by fancy indexing: the same examples in the same roles, 62-91x faster
+to build in the runs recorded in BENCHMARKS.md (``benchmarks/bench_train.py``). That fast path is taken only
+while tokens are single ASCII characters; a ``build`` or ``_tokenize`` written the D2L way (in a subclass or
+with ``add_to_class``) is called instead, and ``build`` returns a list of ids, as D2L's does.
 """
 import collections
-import hashlib
-import os
 import re
-from pathlib import Path
 
 import torch
 
 from .core import DataModule
+from .datafiles import download_timemachine
 from .utils import check_positive_int
-
-DATA_URL = 'http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt'
-DATA_FILE = 'timemachine.txt'
-DATA_SHA1 = '090b5e7e70c295757f55df93cb0a180b9691891a'
-ENV_VAR = 'D2LMINI_DATA_DIR'
-
-
-class DataUnavailableError(RuntimeError):
-    """The dataset is neither cached (with the right hash) nor downloadable right now."""
-
-
-def sha1_of(path):
-    h = hashlib.sha1()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 16), b''):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def data_dir():
-    """Where the text lives: ``$D2LMINI_DATA_DIR`` if set, else a per-user cache (e.g. ``~/.cache/d2lmini``)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    import pooch
-    return Path(pooch.os_cache('d2lmini'))
-
-
-def _help(path):
-    return (f'Download {DATA_URL} by hand and save it as {path}, or set the environment variable '
-            f'{ENV_VAR} to a directory that holds {DATA_FILE} (SHA-1 {DATA_SHA1}).')
-
-
-def download_timemachine(directory=None):
-    """Return the path of a verified ``timemachine.txt``, downloading it with pooch only when needed.
-
-    A file whose SHA-1 does not match (truncated, edited, an HTML error page) is never used: it is
-    replaced by a fresh download, or, when that is impossible, reported in the error.
-    """
-    directory = Path(directory) if directory is not None else data_dir()
-    path = directory / DATA_FILE
-    problem = 'it is missing'
-    if path.is_file():
-        if sha1_of(path) == DATA_SHA1:
-            return path  # read-only directories work: a valid file is only read
-        problem = f'the file there has the wrong SHA-1 ({sha1_of(path)}, expected {DATA_SHA1})'
-    if directory.exists() and not os.access(directory, os.W_OK):
-        raise DataUnavailableError(f'Cannot use {path}: {problem}, and {directory} is read-only. ' + _help(path))
-    import pooch
-    try:
-        return Path(pooch.retrieve(DATA_URL, known_hash=f'sha1:{DATA_SHA1}', fname=DATA_FILE,
-                                   path=directory, progressbar=False))
-    except Exception as err:  # network errors, hash mismatch of the download, permissions
-        raise DataUnavailableError(
-            f'Cannot get {DATA_FILE} ({problem} in {directory}); the download failed with '
-            f'{type(err).__name__}: {err}. ' + _help(path)) from err
 
 
 def preprocess(text):
@@ -109,24 +54,23 @@ class Vocab:
 
 
 class TimeMachine(DataModule):
-    """Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one."""
+    """Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
+
+    ``root`` is the data folder (default: ``$D2LMINI_DATA_DIR`` or d2lmini's cache; see ``datafiles``).
+    """
 
     def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, root=None):
         super().__init__()
         for name in ('batch_size', 'num_steps', 'num_train', 'num_val'):
             check_positive_int(name, locals()[name])
         self.save_hyperparameters()
-        corpus, self.vocab = self.build(self._download())
-        num_windows = len(corpus) - num_steps
-        if num_train + num_val > num_windows:
-            raise ValueError(
-                f'num_train + num_val = {num_train + num_val} exceeds the {num_windows} windows of '
-                f'{num_steps} steps in the corpus ({len(corpus)} characters); lower num_train or num_val.')
-        windows = torch.as_tensor(corpus).unfold(0, num_steps + 1, 1)  # (num_windows, num_steps + 1)
+        corpus, self.vocab = self._corpus(self._download())  # (num_tokens,) token ids
+        check_split(len(corpus), num_steps, num_train, num_val)
+        windows = corpus.unfold(0, num_steps + 1, 1)  # (num_tokens - num_steps, num_steps + 1)
         self.X, self.Y = windows[:, :-1], windows[:, 1:]  # (num_windows, num_steps) each
 
     def _download(self):
-        with open(download_timemachine(self.root), encoding='utf-8') as f:
+        with open(download_timemachine(getattr(self, 'root', None)), encoding='utf-8') as f:
             return f.read()
 
     def _preprocess(self, text):
@@ -136,17 +80,57 @@ class TimeMachine(DataModule):
         return list(text)
 
     def build(self, raw_text, vocab=None):
-        """Return ``(corpus, vocab)``: the token ids of the preprocessed text as a tensor, and the vocabulary."""
+        """D2L's ``build``: ``(corpus, vocab)``, the token ids of the preprocessed, tokenized text as a list."""
         text = self._preprocess(raw_text)
-        if vocab is None:
-            vocab = Vocab(text)  # Counter over the string: one token per character
-        table = torch.full((128,), vocab.unk, dtype=torch.long)
-        for token, idx in vocab.token_to_idx.items():
-            if len(token) == 1:
-                table[ord(token)] = idx
-        codes = torch.frombuffer(bytearray(text.encode('ascii')), dtype=torch.uint8).long()
-        return table[codes], vocab  # (len(text),) token ids
+        if type(self)._tokenize is DEFAULT_TOKENIZE and text.isascii():
+            ids, vocab = char_ids(text, vocab)
+            return ids.tolist(), vocab
+        tokens = self._tokenize(text)
+        vocab = Vocab(tokens) if vocab is None else vocab
+        return vocab[list(tokens)], vocab
+
+    def _corpus(self, raw_text):
+        """``build``'s result with the corpus as a tensor; by table lookup while tokens are the default characters."""
+        if type(self).build is DEFAULT_BUILD and type(self)._tokenize is DEFAULT_TOKENIZE:
+            text = self._preprocess(raw_text)
+            if text.isascii():
+                return char_ids(text)
+        corpus, vocab = self.build(raw_text)
+        return torch.as_tensor(corpus, dtype=torch.long), vocab
 
     def get_dataloader(self, train):
         idx = slice(0, self.num_train) if train else slice(self.num_train, self.num_train + self.num_val)
         return self.get_tensorloader([self.X, self.Y], train, idx)
+
+
+DEFAULT_BUILD, DEFAULT_TOKENIZE = TimeMachine.build, TimeMachine._tokenize  # overrides of these are honoured
+
+
+def char_ids(text, vocab=None):
+    """``(ids, vocab)`` for ASCII ``text`` with one token per character: ``ids`` a ``(len(text),)`` tensor."""
+    if vocab is None:
+        vocab = Vocab(text)  # Counter over the string: one token per character
+    if not text:
+        return torch.zeros(0, dtype=torch.long), vocab
+    table = torch.full((128,), vocab.unk, dtype=torch.long)
+    for token, idx in vocab.token_to_idx.items():
+        if len(token) == 1 and token.isascii():
+            table[ord(token)] = idx
+    codes = torch.frombuffer(bytearray(text.encode('ascii')), dtype=torch.uint8).long()  # (len(text),)
+    return table[codes], vocab  # (len(text),) token ids
+
+
+def check_split(num_tokens, num_steps, num_train, num_val):
+    """Raise a ``ValueError`` naming what to lower when the corpus has fewer than ``num_train + num_val`` windows."""
+    num_windows, wanted = num_tokens - num_steps, num_train + num_val
+    if wanted <= num_windows:
+        return
+    fixes = [f'num_train + num_val (to at most {num_windows} together)'] if num_windows >= 1 else []
+    if num_tokens - wanted >= 1:
+        fixes.append(f'num_steps (to at most {num_tokens - wanted})')
+    problem = (f'num_steps = {num_steps} is too large for the corpus: it has {num_tokens} tokens, and a window '
+               f'needs num_steps + 1 of them' if num_windows < 1 else
+               f'num_train + num_val = {wanted} exceeds the {num_windows} windows of {num_steps} steps in the corpus '
+               f'({num_tokens} tokens)')
+    raise ValueError(f'{problem}; lower ' + (' or '.join(fixes) or 'them: num_steps + num_train + num_val must '
+                                             f'be at most {num_tokens}') + '.')

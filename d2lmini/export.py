@@ -21,7 +21,9 @@ import torch
 from torch import nn
 
 from .data import Vocab
-from .generate import MAX_PREDS, check_num_preds, normalize_prefix, special_ids
+from .generate import special_ids
+from .limits import (LIMITS, MAX_PREDS, MAX_PREFIX, MAX_SEED, MAX_TEMPERATURE, check_finite, check_num_preds,
+                     check_seed, check_temperature, check_vocab, normalize_prefix)
 from .labels import GENERATOR
 from .labels import labels as page_labels
 
@@ -68,16 +70,15 @@ def _rnn_arrays(model):
 
 
 def export_weights(model, vocab):
-    """Return a JSON-able dict: format, source class, vocabulary, sizes and the six float32 arrays."""
-    if not isinstance(getattr(vocab, 'idx_to_token', None), list):
-        raise TypeError(f'vocab must be a d2lmini Vocab (with idx_to_token), got {type(vocab).__name__}.')
+    """Return a JSON-able dict: format, source class, vocabulary, sizes, the generation limits (``limits.LIMITS``,
+    which the page enforces) and the six float32 arrays. A model with NaN or infinite weights is refused."""
+    check_vocab(vocab, getattr(model, 'vocab_size', None))
     source, arrays = _rnn_arrays(model)
     num_hiddens, vocab_size = arrays['W_hh'].shape[0], arrays['W_ih'].shape[1]
-    if vocab_size != len(vocab):
-        raise ValueError(f'the model reads {vocab_size} tokens but the vocabulary has {len(vocab)}: '
-                         'pass the vocabulary the model was trained with (data.vocab).')
+    check_vocab(vocab, vocab_size)
+    check_finite(arrays.items())
     return {'format': FORMAT, 'source': source, 'vocab': list(vocab.idx_to_token), 'vocab_size': vocab_size,
-            'num_hiddens': num_hiddens, 'max_preds': MAX_PREDS,
+            'num_hiddens': num_hiddens, 'limits': dict(LIMITS),
             'weights': {name: _encode(arrays[name]) for name in ARRAYS}}
 
 
@@ -158,18 +159,16 @@ def _initial_text(model, vocab, prefix, length, temperature):
 
 
 def _check_page_settings(prefix, vocab, length, temperature, seed):
+    """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets them."""
+    check_vocab(vocab)
     normalize_prefix(prefix, vocab)
-    check_num_preds(length)
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
-        raise ValueError(f'temperature must be a number from 0 (greedy) to 2, got {temperature!r}.')
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f'seed must be an integer, got {seed!r}.')
+    return check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed)
 
 
 def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
                  labels=None):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
-    _check_page_settings(prefix, vocab, length, temperature, seed)
+    length, temperature, seed = _check_page_settings(prefix, vocab, length, temperature, seed)
     payload, L, e = export_weights(model, vocab), page_labels(GENERATOR, lang, labels), html.escape
     data = _script_json(payload)
     uid = 'd2lmini-gen-' + hashlib.sha1(f'{data}{prefix}{length}{next(_ids)}'.encode()).hexdigest()[:12]
@@ -177,12 +176,13 @@ def html_snippet(model, vocab, prefix='the time traveller', length=100, temperat
 <style>{_asset('generator.css')}</style>
 <div class="d2lmini-gen-controls">
 <label class="d2lmini-gen-wide">{e(L['prefix'])}<input type="text" data-d2lmini="prefix" value="{e(prefix)}"
- maxlength="1000" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+ maxlength="{MAX_PREFIX}" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
 <label class="d2lmini-gen-small">{e(L['length'])}<input type="number" data-d2lmini="length" value="{length}" min="0" max="{MAX_PREDS}"
  step="1" inputmode="numeric"></label>
-<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}): <span data-d2lmini="temperature-value">{temperature}</span><input type="range"
- data-d2lmini="temperature" value="{temperature}" min="0" max="2" step="0.05"></label>
-<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" step="1" inputmode="numeric"></label>
+<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}): <span data-d2lmini="temperature-value">{temperature:.3g}</span><input type="range"
+ data-d2lmini="temperature" value="{temperature!r}" min="0" max="{MAX_TEMPERATURE:g}" step="any"></label>
+<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{seed}" min="0" max="{MAX_SEED}"
+ step="1" inputmode="numeric"></label>
 <button type="button" data-d2lmini="generate">{e(L['generate'])}</button>
 </div>
 <p class="d2lmini-gen-message" data-d2lmini="message" role="alert" hidden></p>
@@ -202,7 +202,8 @@ def html_generator(model, vocab, prefix='the time traveller', length=100, temper
                    labels=None):
     """An ``IPython.display.HTML`` generator: type a prefix, read the model's continuation; runs in the page.
 
-    ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 samples with ``seed``.
+    ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 (at most ``MAX_TEMPERATURE``)
+    samples with ``seed`` (0 to ``MAX_SEED``); the prefix has at most ``MAX_PREFIX`` characters (``limits.py``).
     """
     from IPython.display import HTML
     return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels))

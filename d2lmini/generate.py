@@ -1,61 +1,52 @@
-"""Text generation from a character-level RNN language model: input checks, greedy decoding and sampling.
+"""Text generation from a character-level RNN language model: model checks, greedy decoding and sampling.
 
-Prefixes are normalized the way the training text was (``data.preprocess``): letters are lower-cased and
-every run of other ASCII characters (digits, punctuation, newlines) becomes one space, so ``"It's 1895!"``
-reads as ``"it s "``. Characters outside ASCII (accents, CJK, emoji) are rejected, naming them, because the
-training text erased them and a model fed only spaces says nothing useful.
+The inputs (prefix, length, temperature, seed, vocabulary) are checked by ``limits.py``, under the rules the
+notebook panel and the page share. Here the model is checked too: its vocabulary size must match ``vocab``, its
+weights must be finite (a diverged model is refused, not decoded into spaces), and ``device`` must be the one it
+sits on. An untrained ``RNNLM`` has a lazy output layer; it is materialized with torch's global random state
+saved and restored, so generating never changes what later random draws (data shuffling, new models) give.
 """
 import math
 
 import torch
+from torch import nn
 
-from .data import preprocess
-
-MAX_PREDS = 10_000  # cap on generated characters per call: enough for pages of text, bounded time and memory
-
-
-def normalize_prefix(prefix, vocab):
-    """Return the prefix as the model sees it, or raise ``TypeError``/``ValueError`` saying what to change."""
-    if not isinstance(prefix, str):
-        raise TypeError(f'prefix must be a string, got {type(prefix).__name__}.')
-    if not prefix:
-        raise ValueError('prefix is empty: give the model at least one character to start from, e.g. "the time".')
-    foreign = sorted({c for c in prefix if ord(c) > 127})
-    if foreign:
-        shown = ' '.join(repr(c) for c in foreign[:10])
-        raise ValueError(f'prefix contains characters the model never saw: {shown}. The training text has only '
-                         f'the letters a-z and spaces; type English letters (case and punctuation are fine).')
-    text = preprocess(prefix)
-    missing = sorted({c for c in text if c not in vocab.token_to_idx})
-    if missing:
-        raise ValueError(f'prefix characters {missing} are not in the vocabulary {vocab.idx_to_token}.')
-    return text
-
-
-def check_num_preds(num_preds):
-    if isinstance(num_preds, bool) or not isinstance(num_preds, int):
-        raise TypeError(f'num_preds must be an integer, got {num_preds!r} ({type(num_preds).__name__}).')
-    if not 0 <= num_preds <= MAX_PREDS:
-        raise ValueError(f'num_preds must be between 0 and {MAX_PREDS:,} characters, got {num_preds:,}.')
-    return num_preds
-
-
-def check_temperature(temperature):
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
-        raise TypeError(f'temperature must be a number, got {temperature!r}.')
-    try:
-        value = float(temperature)
-    except OverflowError:  # an int too large for a float
-        value = math.inf
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f'temperature must be a finite number above 0 (e.g. 0.5 or 1), got {temperature}; '
-                         'for greedy decoding use predict().')
-    return value
+from .limits import (check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
+                     normalize_prefix)
 
 
 def special_ids(vocab):
     """Ids of multi-character tokens such as ``<unk>``: generation never emits them (here and in the page)."""
     return [i for i, token in enumerate(vocab.idx_to_token) if len(token) != 1]
+
+
+def check_device(model, device=None):
+    """The device to generate on: the model's own; a ``device`` argument must name that same device."""
+    own = next(model.parameters()).device
+    if device is None:
+        return own
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a device such as 'cpu' or 'cuda:0', got {device!r}.") from None
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {str(device)!r} was asked for, but PyTorch sees no CUDA GPU here: leave device "
+                         f"out to generate where the model is ({own}), or pass d2l.try_gpu().")
+    if device.type == 'cuda' and device.index is None:
+        device = torch.device('cuda', torch.cuda.current_device())
+    if device != own:
+        raise ValueError(f'the model is on {own} but device is {device}: leave device out, or move the model '
+                         f'first (model.to({str(device)!r})).')
+    return own
+
+
+def _materialize(model, device):
+    """Run lazy layers once so their weights exist, leaving torch's global random state as it was."""
+    if not any(nn.parameter.is_lazy(p) for p in model.parameters()):
+        return
+    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []), torch.no_grad():
+        X = torch.zeros((1, 1), dtype=torch.long, device=device)  # (batch, num_steps)
+        model.output_layer(model.rnn(model.one_hot(X), None)[0])
 
 
 def generate(model, prefix, num_preds, vocab, device=None, temperature=None, seed=None):
@@ -64,12 +55,15 @@ def generate(model, prefix, num_preds, vocab, device=None, temperature=None, see
     ``model`` has ``one_hot``, ``rnn`` and ``output_layer`` (``RNNLMScratch`` and ``RNNLM`` do). The prefix is
     read in one pass (warm-up), then one character at a time is fed back. ``seed`` makes sampling repeatable.
     """
+    check_vocab(vocab, getattr(model, 'vocab_size', None))
     text = normalize_prefix(prefix, vocab)
     check_num_preds(num_preds)
     if temperature is not None:
         temperature = check_temperature(temperature)
-    if device is None:
-        device = next(model.parameters()).device
+    seed = check_seed(seed, optional=True)
+    device = check_device(model, device)
+    _materialize(model, device)
+    check_finite(model.named_parameters())
     rng = torch.Generator().manual_seed(seed) if seed is not None else None
     outputs = list(vocab[list(text)])
     special = special_ids(vocab)

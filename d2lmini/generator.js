@@ -5,6 +5,8 @@
  * Arithmetic is Float64 from float32 weights: H_t = tanh(W_ih[:, x_t] + b_ih + W_hh H_{t-1} + b_hh),
  * logits = W_out H_t + b_out. Typed arrays and two preallocated hidden-state buffers keep the loop tight.
  * Typed text is only ever written with textContent, never parsed as HTML.
+ * Limits (prefix, length, temperature, seed) come from the payload (d2lmini/limits.py LIMITS) and are checked
+ * before any work, also for values a script puts into the fields: the page answers a 1 MB prefix at once.
  */
 function d2lminiGenerator() {
   'use strict';
@@ -30,15 +32,30 @@ function d2lminiGenerator() {
     }
     var index = {}, emits = new Uint8Array(V);  // multi-character tokens (the unknown token): never emitted
     payload.vocab.forEach(function (token, k) { index[token] = k; emits[k] = token.length === 1 ? 1 : 0; });
-    return {V: V, H: H, vocab: payload.vocab, index: index, emits: emits, maxPreds: payload.max_preds,
+    return {V: V, H: H, vocab: payload.vocab, index: index, emits: emits, limits: payload.limits,
             inputRows: inputRows, Whh: decodeFloat32(w.W_hh, 'W_hh'), Wout: decodeFloat32(w.W_out, 'W_out'),
             bout: decodeFloat32(w.b_out, 'b_out')};
   }
 
-  /* The same rules as d2lmini.generate.normalize_prefix; throws Error with a message meant for the reader. */
+  function grouped(n) { return n.toLocaleString('en'); }  // 1,048,576, as Python's f'{n:,}'
+
+  function countCharacters(text) {  // as Python's len(): a surrogate pair (an emoji) is one character
+    var n = text.length;
+    for (var i = 0; i + 1 < text.length; i++) {
+      var c = text.charCodeAt(i), d = text.charCodeAt(i + 1);
+      if (c >= 0xD800 && c <= 0xDBFF && d >= 0xDC00 && d <= 0xDFFF) { n--; i++; }
+    }
+    return n;
+  }
+
+  /* The same rules as d2lmini.limits.normalize_prefix; throws Error with a message meant for the reader. */
   function normalizePrefix(prefix, model) {
     if (prefix.length === 0) {
       throw new Error('prefix is empty: give the model at least one character to start from, e.g. "the time".');
+    }
+    var max = model.limits.max_prefix, count = prefix.length > max ? countCharacters(prefix) : 0;
+    if (count > max) {  // checked first: nothing is done with a long prefix but counting its characters
+      throw new Error('prefix has ' + grouped(count) + ' characters; the limit is ' + grouped(max) + ': shorten it.');
     }
     var foreign = Array.from(new Set(Array.from(prefix).filter(function (c) { return c.codePointAt(0) > 127; })));
     if (foreign.length) {
@@ -106,33 +123,59 @@ function d2lminiGenerator() {
     return out;
   }
 
+  /* The rules of d2lmini/limits.py (temperature 0 = greedy, as in html_generator); `shown` optionally gives the
+   * typed text of each value for the message. Throws Error with a message meant for the reader. */
+  function checkSettings(model, numPreds, temperature, seed, shown) {
+    var L = model.limits, got = function (name, value) { return ', got ' + (shown ? shown[name] : value) + '.'; };
+    if (!Number.isInteger(numPreds) || numPreds < 0 || numPreds > L.max_preds) {
+      throw new Error('the number of characters must be a whole number between 0 and ' + grouped(L.max_preds) +
+                      got('length', numPreds));
+    }
+    var t = temperature;
+    if (typeof t !== 'number' || !(t === 0 || (t > 0 && t <= L.max_temperature))) {  // NaN and Infinity fail
+      throw new Error('temperature must be 0 (greedy) or a finite number above 0 and at most ' + L.max_temperature +
+                      got('temperature', temperature));
+    }
+    if (!Number.isInteger(seed) || seed < 0 || seed > L.max_seed) {
+      throw new Error('the seed must be a whole number from 0 to ' + grouped(L.max_seed) + got('seed', seed));
+    }
+  }
+
   function generate(model, prefix, numPreds, temperature, seed) {
     var text = normalizePrefix(prefix, model);
+    checkSettings(model, numPreds, temperature, seed);
     var ids = Array.from(text).map(function (c) { return model.index[c]; });
-    return generateIds(model, ids, numPreds, temperature, seed || 0).map(function (k) {
+    return generateIds(model, ids, numPreds, temperature, seed).map(function (k) {
       return model.vocab[k];
     }).join('');
   }
 
+  // Field text -> number: digits only for whole numbers, a plain decimal for the temperature (both patterns
+  // match in linear time, so a megabyte typed by a script is rejected at once); anything else reads as NaN.
+  var WHOLE = /^[0-9]+$/, DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
   function readSettings(root, model) {
-    var field = function (name) { return root.querySelector('[data-d2lmini="' + name + '"]').value.trim(); };
-    var length = Number(field('length')), temperature = Number(field('temperature')), seed = Number(field('seed'));
-    if (field('length') === '' || !Number.isInteger(length) || length < 0 || length > model.maxPreds) {
-      throw new Error('the number of characters must be a whole number between 0 and ' +
-                      model.maxPreds.toLocaleString('en') + '.');
-    }
-    if (field('temperature') === '' || !isFinite(temperature) || temperature < 0) {
-      throw new Error('temperature must be 0 (greedy) or a number above 0, e.g. 0.5 or 1.');
-    }
-    if (field('seed') === '' || !Number.isInteger(seed)) throw new Error('the seed must be a whole number.');
-    return {length: length, temperature: temperature, seed: seed};
+    var raw = {}, shown = {};
+    ['length', 'temperature', 'seed'].forEach(function (name) {
+      raw[name] = root.querySelector('[data-d2lmini="' + name + '"]').value.trim();
+      shown[name] = JSON.stringify(raw[name].length > 24 ? raw[name].slice(0, 24) + '...' : raw[name]);
+    });
+    var number = function (name, pattern) { return pattern.test(raw[name]) ? Number(raw[name]) : NaN; };
+    var s = {length: number('length', WHOLE), temperature: number('temperature', DECIMAL), seed: number('seed', WHOLE)};
+    checkSettings(model, s.length, s.temperature, s.seed, shown);
+    return s;
+  }
+
+  function formatTemperature(text) {  // 3 significant digits, as export.py writes the first value
+    var t = Number(text);
+    return isFinite(t) ? String(Number(t.toPrecision(3))) : text.slice(0, 12);
   }
 
   function render(root, model) {
     var output = root.querySelector('[data-d2lmini="output"]');
     var message = root.querySelector('[data-d2lmini="message"]');
     var shown = root.querySelector('[data-d2lmini="temperature-value"]');
-    shown.textContent = root.querySelector('[data-d2lmini="temperature"]').value;
+    shown.textContent = formatTemperature(root.querySelector('[data-d2lmini="temperature"]').value);
     try {
       var s = readSettings(root, model);
       var prefix = root.querySelector('[data-d2lmini="prefix"]').value;
@@ -156,15 +199,16 @@ function d2lminiGenerator() {
       root.querySelector('[data-d2lmini="' + name + '"]').addEventListener('input', update);
     });
     root.querySelector('[data-d2lmini="generate"]').addEventListener('click', function () {
-      var seed = root.querySelector('[data-d2lmini="seed"]');
-      if (Number(root.querySelector('[data-d2lmini="temperature"]').value) > 0 && Number.isInteger(Number(seed.value))) {
-        seed.value = String(Number(seed.value) + 1);
+      var seed = root.querySelector('[data-d2lmini="seed"]'), text = seed.value.trim(), max = model.limits.max_seed;
+      if (Number(root.querySelector('[data-d2lmini="temperature"]').value) > 0 && WHOLE.test(text) &&
+          Number(text) <= max) {
+        seed.value = String(Number(text) < max ? Number(text) + 1 : 0);  // the next seed; after the last, 0
       }
       update();
     });
     update();
   }
 
-  return {loadModel: loadModel, normalizePrefix: normalizePrefix, generateIds: generateIds, generate: generate,
-          mount: mount};
+  return {loadModel: loadModel, normalizePrefix: normalizePrefix, checkSettings: checkSettings,
+          generateIds: generateIds, generate: generate, mount: mount};
 }

@@ -43,6 +43,8 @@ TERMS = {  # key: (English, 简体中文)
                  '迭代周期 {epoch}/{max_epochs}  {metrics}  {speed} 词元/秒  剩余 {eta}'),
     'summary': ('{epochs} epochs, {seconds} s on {device}, {speed}k tok/s: {metrics}',
                 '{epochs} 个迭代周期，{seconds} 秒（{device}），每秒 {speed}k 词元：{metrics}'),
+    'interrupted': ('interrupted (Ctrl-C)', '已中断（Ctrl-C）'),
+    'diverged': ('stopped: training diverged', '已停止：训练发散'),
     # tables
     'model': ('model', '模型'),
     'device': ('device', '设备'),

@@ -4,29 +4,22 @@ Every language model here has the same interface: ``forward(X, state=None)`` map
 ``(batch, num_steps)`` to logits ``(batch, num_steps, vocab_size)``; ``predict`` decodes greedily and
 ``sample`` draws with a temperature (both in ``generate.py``), so one flag swaps scratch and concise.
 """
-import math
-
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from .core import Module
 from .generate import generate
-from .utils import check_positive_int
+from .limits import check_temperature
+from .utils import check_positive_int, check_positive_number
 
 
 class Classifier(Module):
-    """Cross-entropy loss over the last axis; validation logs loss and accuracy."""
+    """Cross-entropy loss over the last axis: the base of the language models (§9.5 subclasses it the same way).
 
-    def validation_step(self, batch):
-        Y_hat = self(*batch[:-1])
-        self.plot('loss', self.loss(Y_hat, batch[-1]), train=False)
-        self.plot('acc', self.accuracy(Y_hat, batch[-1]), train=False)
-
-    def accuracy(self, Y_hat, Y, averaged=True):
-        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
-        compare = (Y_hat.argmax(dim=1).type(Y.dtype) == Y.reshape(-1)).float()
-        return compare.mean() if averaged else compare
+    D2L's ``Classifier`` also logs accuracy during validation; both language models log perplexity instead, so
+    that part is left out.
+    """
 
     def loss(self, Y_hat, Y, averaged=True):
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))  # (batch * num_steps, num_classes)
@@ -62,6 +55,7 @@ class RNNLMScratch(Classifier):
     def __init__(self, rnn, vocab_size, lr=0.01):
         super().__init__()
         check_positive_int('vocab_size', vocab_size)
+        check_positive_number('lr', lr)
         self.save_hyperparameters()
         self.init_params()
 
@@ -95,7 +89,12 @@ class RNNLMScratch(Classifier):
         return generate(self, prefix, num_preds, vocab, device=device)
 
     def sample(self, prefix, num_preds, vocab, temperature=1.0, seed=None, device=None):
-        """Sampled continuation; low ``temperature`` approaches greedy, high approaches uniform noise."""
+        """Sampled continuation; low ``temperature`` approaches greedy, high approaches uniform noise.
+
+        ``temperature`` is a finite number in (0, ``MAX_TEMPERATURE``]; ``seed`` a whole number from 0 to
+        ``MAX_SEED`` or None (torch's global generator). Greedy decoding is ``predict``, not a temperature here.
+        """
+        temperature = check_temperature(temperature)  # None must not fall through to greedy decoding
         return generate(self, prefix, num_preds, vocab, device=device, temperature=temperature, seed=seed)
 
 
@@ -145,8 +144,7 @@ class LinearRegression(Module):
 
     def __init__(self, lr, sigma=0.01):
         super().__init__()
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-            raise ValueError(f'lr must be a positive number, got {lr!r}.')
+        check_positive_number('lr', lr)
         self.save_hyperparameters()
         self.net = NormalLazyLinear(1, sigma)
 

@@ -3,6 +3,7 @@ import io
 import math
 import time
 
+from .fonts import use_page_fonts
 from .labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
@@ -25,8 +26,13 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
 
 def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale='linear',
          yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
-    """Plot one or several curves: ``plot(x, [y1, y2], legend=[...])`` or ``plot([y1, y2])`` against the index."""
+    """Plot one or several curves: ``plot(x, [y1, y2], legend=[...])`` or ``plot([y1, y2])`` against the index.
+
+    Returns None, as D2L's does (no stray ``<Axes: ...>`` line under a cell). To draw more on the same axes, pass
+    your own: ``fig, ax = plt.subplots(figsize=(6, 3)); d2l.plot(..., axes=ax); ax.axvline(...)``.
+    """
     import matplotlib.pyplot as plt
+    use_page_fonts()  # Chinese pages: labels in Chinese need a CJK font
     if _has_one_axis(X):
         X = [X]
     if Y is None:
@@ -41,7 +47,18 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
     for x, y, fmt in zip(X, Y, fmts):
         axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
-    return axes
+
+
+def apply_board(axes, board):
+    """Apply the settings a reader put on ``model.board`` (D2L's attributes; unset ones keep our defaults)."""
+    if axes.get_xscale() != board.xscale:  # only on change: setting a scale resets the tick locators
+        axes.set_xscale(board.xscale)
+    if axes.get_yscale() != board.yscale:
+        axes.set_yscale(board.yscale)
+    for setting, value in (('xlabel', board.xlabel), ('ylabel', board.ylabel), ('xlim', board.xlim),
+                           ('ylim', board.ylim)):
+        if value is not None:
+            getattr(axes, f'set_{setting}')(value)
 
 
 class LivePlot:
@@ -55,9 +72,10 @@ class LivePlot:
     Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None):
+    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None, board=None):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
-        self.max_epochs, self.lang = max_epochs, page_language(lang)
+        self.max_epochs, self.lang, self.board = max_epochs, page_language(lang), board
+        use_page_fonts(self.lang)
         self.figure = Figure(figsize=(5, 3), dpi=100)
         self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)  # fixed: no layout pass per draw
         self.axes = self.figure.add_subplot()
@@ -88,6 +106,8 @@ class LivePlot:
         ax.set_xlim(1, max(2, self.max_epochs))
         ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
         ax.set_xlabel(label('epoch', self.lang)), ax.legend(), ax.grid(alpha=0.3)
+        if self.board is not None:
+            apply_board(ax, self.board)
         buf = io.BytesIO()
         self.figure.savefig(buf, format='png')
         self.num_draws += 1

@@ -3,6 +3,8 @@
 Nothing here imports matplotlib or touches a GPU at import time.
 """
 import inspect
+import math
+import numbers
 
 import torch
 
@@ -33,6 +35,24 @@ def check_positive_int(name, value):
         raise TypeError(f'{name} must be a positive integer, got {value!r} ({type(value).__name__}).')
     if value < 1:
         raise ValueError(f'{name} must be a positive integer (1 or more), got {value}.')
+    return value
+
+
+def check_count(name, value, meaning=''):
+    """Raise a ``ValueError``/``TypeError`` that names ``name`` unless ``value`` is an int >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f'{name} must be a whole number, 0 or more{meaning}, got {value!r} ({type(value).__name__}).')
+    if value < 0:
+        raise ValueError(f'{name} must be a whole number, 0 or more{meaning}, got {value}.')
+    return value
+
+
+def check_positive_number(name, value):
+    """Raise a ``ValueError``/``TypeError`` that names ``name`` unless ``value`` is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f'{name} must be a number above 0 (e.g. 0.1 or 1), got {value!r} ({type(value).__name__}).')
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f'{name} must be a finite number above 0 (e.g. 0.1 or 1), got {value!r}.')
     return value
 
 

@@ -1,8 +1,11 @@
 """A live text-generation panel for the notebook: type a prefix, press Generate, read the model's continuation.
 
 The panel calls the live model (on whatever device it sits) through ``model.predict`` / ``model.sample``, so
-it shows exactly what the chapter's code would print. Input the model cannot take (an empty prefix, Chinese
-characters, too many characters to generate) shows the checker's message inside the panel, never a traceback.
+it shows exactly what the chapter's code would print, under the same limits (``limits.py``). Input the model
+cannot take (an empty prefix, Chinese characters, too long a prefix, too many characters to generate, a seed
+out of range) shows the checker's message inside the panel, never a traceback. Settings given to the
+constructor (temperature, seed, a vocabulary whose size differs from the model's) are checked at once, before
+a slider could clamp them silently.
 Works with ipywidgets 7 (Colab) and 8. Tests drive it without a browser: set the fields, call ``generate()``.
 """
 import html
@@ -11,6 +14,7 @@ import ipywidgets as widgets
 
 from .labels import GENERATOR
 from .labels import labels as page_labels
+from .limits import MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
 
 _WIDE = {'description_width': 'initial'}
 _TEXT_STYLE = 'white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-family: monospace; line-height: 1.4'
@@ -29,6 +33,8 @@ class GenerationPanel(widgets.VBox):
             if not callable(getattr(model, method, None)):
                 raise TypeError(f'generation_panel needs a d2lmini language model with predict() and sample(), '
                                 f'got {type(model).__name__}.')
+        check_vocab(vocab, getattr(model, 'vocab_size', None))
+        temperature, seed = check_temperature(temperature), check_seed(seed)
         L = page_labels(GENERATOR, lang, labels)
         self.prefix = widgets.Text(value=prefix, description=L['prefix'], style=_WIDE,
                                    layout=widgets.Layout(flex='1 1 18em', min_width='12em'))
@@ -36,7 +42,9 @@ class GenerationPanel(widgets.VBox):
                                          layout=widgets.Layout(width='14em'))
         self.mode = widgets.ToggleButtons(options=[(L['greedy'], 'greedy'), (L['sample'], 'sample')],
                                           value='greedy', description=L['mode'], style=_WIDE)
-        self.temperature = widgets.FloatSlider(value=temperature, min=0.05, max=3.0, step=0.05, disabled=True,
+        # min: the slider cannot reach 0 (greedy is the other mode) nor clamp a smaller valid temperature
+        self.temperature = widgets.FloatSlider(value=temperature, min=min(0.01, temperature), max=MAX_TEMPERATURE,
+                                               step=0.01, readout_format='.3g', disabled=True,
                                                description=L['temperature'], style=_WIDE)
         self.seed = widgets.IntText(value=seed, description=L['seed'], disabled=True, style=_WIDE,
                                     layout=widgets.Layout(width='12em'))

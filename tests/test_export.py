@@ -5,6 +5,7 @@ best logits are nearly tied. ``greedy_float64`` replays the page's arithmetic in
 top-two margin; each parity test first asserts that margin is far above float32 noise, then demands identical
 text, so a tie can never pass or fail a test by luck. The test models get spread-out weights for that reason.
 """
+import copy
 import json
 import random
 import re
@@ -17,8 +18,8 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini import export
-from d2lmini.generate import normalize_prefix
+from d2lmini import export, limits
+from d2lmini.limits import normalize_prefix
 
 KINDS = ['scratch', 'concise']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
@@ -28,10 +29,11 @@ const fs = require('fs');
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 const api = new Function(fs.readFileSync(input.js, 'utf8') + '\nreturn d2lminiGenerator();')();
 const model = api.loadModel(input.payload);
-console.log(JSON.stringify(input.jobs.map(([prefix, n, temperature, seed]) => {
-  try { return {text: api.generate(model, prefix, n, temperature, seed)}; }
-  catch (err) { return {error: err.message}; }
-})));
+const attempt = (f) => { try { return f(); } catch (err) { return {error: err.message}; } };
+console.log(JSON.stringify(input.jobs.map(([prefix, n, temperature, seed]) =>
+  attempt(() => ({text: api.generate(model, prefix, n, temperature, seed)})))
+  .concat((input.checks || []).map(([n, temperature, seed]) =>
+    attempt(() => { api.checkSettings(model, n, temperature, seed); return {ok: true}; })))));
 """
 
 
@@ -52,10 +54,12 @@ def model(request, make_lm):
     return lm
 
 
-def run_node(payload, jobs):
+def run_node(payload, jobs, checks=()):
+    """Run ``generate`` for each job ``[prefix, n, temperature, seed]``, then ``checkSettings`` for each check
+    ``[n, temperature, seed]``; returns ``{text}``/``{ok}`` or ``{error}`` for each, in that order."""
     if shutil.which('node') is None:
         pytest.skip('node is not installed (apt-get install -y nodejs)')
-    stdin = json.dumps({'js': str(GENERATOR_JS), 'payload': payload, 'jobs': jobs})
+    stdin = json.dumps({'js': str(GENERATOR_JS), 'payload': payload, 'jobs': jobs, 'checks': list(checks)})
     done = subprocess.run(['node', '-e', NODE_DRIVER], input=stdin, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -148,12 +152,15 @@ def test_node_normalizes_prefixes_like_python(model, vocab):
     alphabet = [chr(c) for c in range(128)] + list('éß中文😀\u200b')
     prefixes = [''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     prefixes += ["It's 1895!", '  two   spaces ', 'tab\tnew\nline', 'café', '中文 text', '😀']
+    limit = limits.MAX_PREFIX  # the limit counts characters as Python does (an emoji is one, not two UTF-16 units)
+    prefixes += ['x' * limit, 'x' * (limit + 1), 'the time ' * 116508, '😀' * (limit // 2 + 1), '😀' * (limit + 1),
+                 'é' * 5000, 'x' * (limit - 1) + '😀', '\ud800' * (limit + 1)]
     results = run_node(export.export_weights(model, vocab), [[p, 0, 0, 0] for p in prefixes])
     for prefix, result in zip(prefixes, results):
         try:
             assert result == {'text': normalize_prefix(prefix, vocab)}, repr(prefix)
         except ValueError as err:
-            if any(ord(c) > 127 and not c.isprintable() for c in prefix):  # Python's repr escapes these
+            if 'never saw' in str(err) and any(ord(c) > 127 and not c.isprintable() for c in prefix):  # escaped
                 assert 'never saw' in result['error'], repr(prefix)
             else:
                 assert result == {'error': str(err)}, repr(prefix)
@@ -184,3 +191,37 @@ def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
     assert greedy == {'text': reference} and '<unk>' not in reference + sampled['text']
     clone, clone_vocab = export.load_rnnlm(payload)
     assert clone.predict('it has', 50, clone_vocab) == reference
+
+
+def python_accepts(num_preds, temperature, seed):
+    try:
+        limits.check_num_preds(num_preds)
+        limits.check_temperature(temperature, zero_is_greedy=True)
+        limits.check_seed(seed)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def test_node_keeps_the_same_limits_as_python(model, vocab):
+    """Lengths, temperatures (0 = greedy in the page) and seeds: the page accepts exactly what Python accepts."""
+    lengths = [0, 1, limits.MAX_PREDS, limits.MAX_PREDS + 1, -1, 2**53 + 1, 10**21]
+    temperatures = [0, -0.0, 5e-324, 1e-300, 0.123, 1, limits.MAX_TEMPERATURE, 2.0000000000000004, 3, -1, 1e308]
+    seeds = [0, 1, limits.MAX_SEED, limits.MAX_SEED + 1, -1, 2**53, 2**64, 10**21]
+    checks = [[n, 1, 0] for n in lengths] + [[5, t, 0] for t in temperatures] + [[5, 1, s] for s in seeds]
+    results = run_node(export.export_weights(model, vocab), [], checks)
+    assert export.export_weights(model, vocab)['limits'] == limits.LIMITS
+    for check, result in zip(checks, results):
+        assert ('ok' in result) == python_accepts(*check), (check, result)
+    assert sum('ok' in r for r in results) == 3 + 7 + 3  # both sides accept some and refuse others
+    refused = {r['error'].split(',')[0] for r in results if 'error' in r}
+    assert refused == {'the number of characters must be a whole number between 0 and 10', 'temperature must be 0 '
+                       '(greedy) or a finite number above 0 and at most 2', 'the seed must be a whole number from 0 to 4'}
+
+
+def test_export_refuses_non_finite_weights(model, vocab):
+    broken = copy.deepcopy(model)
+    with torch.no_grad():
+        next(broken.parameters()).view(-1)[0] = float('nan')
+    with pytest.raises(ValueError, match=r'weights contain NaN or infinity \((W_ih|W_out)\): its training diverged'):
+        export.export_weights(broken, vocab)

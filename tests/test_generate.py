@@ -56,8 +56,8 @@ def test_predict_length_prefix_and_alphabet(models, vocab, kind, prefix, num_pre
 
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 @SETTINGS
-@given(prefix=ascii_prefixes, num_preds=st.integers(0, 30), seed=st.integers(0, 2**32 - 1),
-       temperature=st.floats(min_value=1e-300, max_value=1e6))
+@given(prefix=ascii_prefixes, num_preds=st.integers(0, 30), seed=st.integers(0, d2lmini.MAX_SEED),
+       temperature=st.floats(min_value=1e-300, max_value=d2lmini.MAX_TEMPERATURE))
 def test_sample_is_valid_and_reproducible_under_seed(models, vocab, kind, prefix, num_preds, seed, temperature):
     out = models[kind].sample(prefix, num_preds, vocab, temperature=temperature, seed=seed)
     assert out == models[kind].sample(prefix, num_preds, vocab, temperature=temperature, seed=seed)
@@ -147,12 +147,22 @@ def test_max_preds_is_allowed_and_is_the_cap(models, vocab):
     assert len(models['concise'].predict('a', d2lmini.MAX_PREDS, vocab)) == 1 + d2lmini.MAX_PREDS
 
 
+RULE = 'temperature must be a finite number above 0 and at most 2 '
+
+
 @pytest.mark.parametrize('temperature, error, message', [
-    (0, ValueError, 'finite number above 0'), (-1.0, ValueError, 'above 0'), (math.nan, ValueError, 'got nan'),
-    (math.inf, ValueError, 'got inf'), (-math.inf, ValueError, 'above 0'), (10**400, ValueError, 'finite'),
-    ('hot', TypeError, 'must be a number'), (True, TypeError, 'must be a number'),
-    (torch.tensor(1.0), TypeError, 'must be a number')])
+    (0, ValueError, 'got 0; for greedy decoding use predict'), (-1.0, ValueError, 'got -1.0'),
+    (math.nan, ValueError, 'got nan'), (math.inf, ValueError, 'got inf'), (-math.inf, ValueError, 'got -inf'),
+    (10**400, ValueError, 'got -?a number of about 400 digits'), (2.0000001, ValueError, 'got 2.0000001'),
+    (3, ValueError, 'got 3'), ('hot', TypeError, "got 'hot' .str"), (True, TypeError, 'got True .bool'),
+    (None, TypeError, 'got None .NoneType.; for greedy decoding use predict'),
+    (torch.tensor(1.0), TypeError, 'got tensor')])
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 def test_bad_temperature_is_rejected(models, vocab, kind, temperature, error, message):
-    with pytest.raises(error, match=f'temperature {message}' if error is TypeError else message):
+    with pytest.raises(error, match=f'{RULE}.*{message}'):
         models[kind].sample('the', 5, vocab, temperature=temperature)
+
+
+@pytest.mark.parametrize('temperature', [d2lmini.MAX_TEMPERATURE, 1, 0.123, 1e-300, 5e-324])
+def test_temperatures_up_to_the_cap_are_accepted(models, vocab, temperature):
+    assert len(models['concise'].sample('the', 5, vocab, temperature=temperature, seed=0)) == 8

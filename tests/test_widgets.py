@@ -93,3 +93,30 @@ def test_labels_follow_lang_or_the_notebook_folder(model, vocab, tmp_path, monke
     assert custom.button.description == 'Go' and custom.prefix.description == 'Prefix'
     with pytest.raises(ValueError, match='label keys'):
         widgets.generation_panel(model, vocab, labels={'colour': 'x'})
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(temperature=0), ValueError, 'temperature must be a finite number above 0 and at most 2 .*got 0'),
+    (dict(temperature=5), ValueError, 'at most 2 .*got 5'), (dict(temperature=None), TypeError, 'got None'),
+    (dict(seed=2**64), ValueError, 'seed must be a whole number from 0 to 4,294,967,295.*got 18,446,744,'),
+    (dict(seed=-1), ValueError, 'got -1'), (dict(seed=1.5), TypeError, 'seed must be a whole number')])
+def test_panel_checks_temperature_and_seed_before_a_widget_can_clamp_them(model, vocab, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        widgets.generation_panel(model, vocab, **kwargs)
+
+
+@pytest.mark.parametrize('temperature', [0.001, 0.123, 2])
+def test_panel_samples_at_exactly_the_temperature_given(model, vocab, temperature):
+    panel = widgets.generation_panel(model, vocab, temperature=temperature, seed=3)
+    assert panel.temperature.value == temperature and panel.temperature.max == d2lmini.MAX_TEMPERATURE
+    panel.mode.value = 'sample'
+    assert panel.generate() == model.sample('the time traveller', 100, vocab, temperature=temperature, seed=3)
+
+
+def test_panel_shows_the_limits_of_prefix_and_seed(model, vocab):
+    panel = widgets.generation_panel(model, vocab)
+    panel.prefix.value = 'the time ' * 116508  # 1 MB
+    assert panel.generate() is None and 'prefix has 1,048,572 characters; the limit is 1,000' in panel.message
+    panel.prefix.value, panel.mode.value, panel.seed.value = 'it has', 'sample', 2**64
+    assert panel.generate() is None and 'seed must be a whole number from 0 to 4,294,967,295' in panel.message
+    assert 'Overflow' not in panel.message

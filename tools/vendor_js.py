@@ -56,7 +56,13 @@ def npm_pack(spec, integrity, workdir):
 
 def unpack(tarball, dest):
     with tarfile.open(tarball) as tar:
-        tar.extractall(dest, filter='data')
+        if hasattr(tarfile, 'data_filter'):  # Python >= 3.11.4 (and security backports)
+            tar.extractall(dest, filter='data')
+        else:  # e.g. Debian 12's Python 3.11.2: refuse links and paths that leave dest, then extract
+            for member in tar.getmembers():
+                if not (member.isfile() or member.isdir()) or member.name.startswith('/') or '..' in member.name:
+                    sys.exit(f'{tarball.name}: refusing the tar member {member.name!r}')
+            tar.extractall(dest)
     return Path(dest) / 'package'
 
 

@@ -1,0 +1,128 @@
+"""What text generation accepts, in one place: the limits and the checks shared by Python, the panel and the page.
+
+``predict``/``sample`` (``generate.py``), the notebook panel (``widgets.py``), the exporter (``export.py``) and the
+page (``generator.js``, which reads ``LIMITS`` from the exported payload) all keep these rules:
+
+- prefix: a string of 1 to ``MAX_PREFIX`` characters (counted as Python's ``len``, before normalization), ASCII
+  only. Reading a prefix costs one RNN step per character, so without a cap a 1 MB prefix froze the page for
+  minutes; 1,000 characters is several paragraphs, far more than a continuation needs.
+- length (``num_preds``): a whole number from 0 to ``MAX_PREDS``.
+- temperature: a finite number above 0 and at most ``MAX_TEMPERATURE``. Greedy decoding is a separate mode:
+  ``predict()`` in Python, "Greedy" in the panel, temperature 0 in the page and in ``html_generator``. The cap is
+  the page slider's end: at 2 the text of a trained character model is already mostly noise.
+- seed: a whole number from 0 to ``MAX_SEED`` (2**32 - 1), because the page's generator (mulberry32) has 32-bit
+  seeds; Python seeds a ``torch.Generator`` with the same number. The same seed gives repeatable text in each,
+  not the same text in both. ``sample(seed=None)`` draws from torch's global generator.
+
+Every check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (right kind, out of range) with a message
+that names the argument, the rule and the value, the value cut short (``show``) so a 1 MB input gives a short message.
+"""
+import math
+import numbers
+
+from .data import preprocess
+
+MAX_PREFIX = 1_000  # characters read before generating
+MAX_PREDS = 10_000  # characters generated per call: enough for pages of text, bounded time and memory
+MAX_TEMPERATURE = 2.0
+MAX_SEED = 2**32 - 1
+LIMITS = {'max_prefix': MAX_PREFIX, 'max_preds': MAX_PREDS, 'max_temperature': MAX_TEMPERATURE,
+          'max_seed': MAX_SEED}  # exported into the page's payload: generator.js keeps the same rules
+
+
+def show(value, limit=40):
+    """``repr(value)`` for a message, at most ``limit`` characters; huge integers by their number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f'{"-" if value < 0 else ""}a number of about {round(value.bit_length() * math.log10(2))} digits'
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'{value:,}'
+    text = repr(value)
+    return text if len(text) <= limit else f'{text[:limit]}... ({len(text):,} characters)'
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def normalize_prefix(prefix, vocab):
+    """Return the prefix as the model sees it, or raise ``TypeError``/``ValueError`` saying what to change.
+
+    Letters are lower-cased and every run of other ASCII characters becomes one space (``data.preprocess``);
+    characters outside ASCII are rejected, naming them, because the training text erased them.
+    """
+    if not isinstance(prefix, str):
+        raise TypeError(f'prefix must be a string, got {type(prefix).__name__}.')
+    if not prefix:
+        raise ValueError('prefix is empty: give the model at least one character to start from, e.g. "the time".')
+    if len(prefix) > MAX_PREFIX:
+        raise ValueError(f'prefix has {len(prefix):,} characters; the limit is {MAX_PREFIX:,}: shorten it.')
+    foreign = sorted({c for c in prefix if ord(c) > 127})
+    if foreign:
+        shown = ' '.join(repr(c) for c in foreign[:10])
+        raise ValueError(f'prefix contains characters the model never saw: {shown}. The training text has only '
+                         f'the letters a-z and spaces; type English letters (case and punctuation are fine).')
+    text = preprocess(prefix)
+    missing = sorted({c for c in text if c not in vocab.token_to_idx})
+    if missing:
+        raise ValueError(f'prefix characters {missing} are not in the vocabulary {vocab.idx_to_token}.')
+    return text
+
+
+def check_num_preds(num_preds, name='num_preds'):
+    """``num_preds`` (called ``name`` in the message) as an int from 0 to ``MAX_PREDS``."""
+    if not _is_int(num_preds):
+        raise TypeError(f'{name} must be an integer, got {show(num_preds)} ({type(num_preds).__name__}).')
+    if not 0 <= num_preds <= MAX_PREDS:
+        raise ValueError(f'{name} must be between 0 and {MAX_PREDS:,} characters, got {show(num_preds)}.')
+    return int(num_preds)
+
+
+def check_temperature(temperature, zero_is_greedy=False):
+    """A sampling temperature as a float in (0, ``MAX_TEMPERATURE``]; also 0 (greedy) when ``zero_is_greedy``."""
+    rule = (f'0 (greedy) or a finite number above 0 and at most {MAX_TEMPERATURE:g}' if zero_is_greedy else
+            f'a finite number above 0 and at most {MAX_TEMPERATURE:g} (e.g. 0.5 or 1)')
+    hint = '' if zero_is_greedy else '; for greedy decoding use predict()'
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise TypeError(f'temperature must be {rule}, got {show(temperature)} ({type(temperature).__name__}){hint}.')
+    try:
+        value = float(temperature)
+    except OverflowError:  # an int too large for a float
+        value = math.inf
+    if zero_is_greedy and value == 0:
+        return 0.0
+    if not (math.isfinite(value) and 0 < value <= MAX_TEMPERATURE):
+        raise ValueError(f'temperature must be {rule}, got {show(temperature)}{hint}.')
+    return value
+
+
+def check_seed(seed, optional=False):
+    """A seed as an int from 0 to ``MAX_SEED``; ``None`` passes when ``optional`` (then nothing is seeded)."""
+    if seed is None and optional:
+        return None
+    if not _is_int(seed):
+        raise TypeError(f'seed must be a whole number from 0 to {MAX_SEED:,}, got {show(seed)} '
+                        f'({type(seed).__name__}).')
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f'seed must be a whole number from 0 to {MAX_SEED:,} (2**32 - 1, the range the page '
+                         f'can use too), got {show(seed)}.')
+    return int(seed)
+
+
+def check_vocab(vocab, vocab_size=None):
+    """``vocab`` must be a ``Vocab`` and, when the model's ``vocab_size`` is known, have exactly that many tokens."""
+    if not isinstance(getattr(vocab, 'idx_to_token', None), list) or not hasattr(vocab, 'token_to_idx'):
+        raise TypeError(f'vocab must be a d2lmini Vocab (with idx_to_token), got {type(vocab).__name__}; '
+                        'pass the vocabulary the model was trained with (data.vocab).')
+    if vocab_size is not None and vocab_size != len(vocab):
+        raise ValueError(f'the model reads {vocab_size} tokens but the vocabulary has {len(vocab)}: '
+                         'pass the vocabulary the model was trained with (data.vocab).')
+    return vocab
+
+
+def check_finite(named_tensors):
+    """Raise ``ValueError`` naming the tensors that hold NaN or infinity (a diverged model), if any."""
+    bad = [name for name, tensor in named_tensors if not bool(tensor.isfinite().all())]
+    if bad:
+        raise ValueError(f"the model's weights contain NaN or infinity ({', '.join(bad[:4])}): its training "
+                         'diverged. Train a new model with a smaller learning rate (lr) or with gradient clipping '
+                         '(e.g. Trainer(..., gradient_clip_val=1)).')
