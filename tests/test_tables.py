@@ -23,6 +23,17 @@ def test_html_escapes_and_keeps_order():
     assert '<script>' not in html and '&lt;script&gt;' in html
     assert html.index('&lt;script&gt;') < html.index('>x<')
     assert html.startswith('<table class="d2lmini-table">')
+    assert '<td style="min-width: 6em">x</td>' in html  # row names may wrap, within reason
+    assert '<td style="white-space: nowrap; padding-left: 0.8em">y</td>' in html  # numbers do not
+
+
+def test_value_and_detail_cells():
+    table = Table(['model', '1-step'], [['RNN', ('0.054', '0.053–0.056')], ['zero', '0.450']])
+    assert repr(table).splitlines()[1].split() == ['RNN', '0.054', '(0.053–0.056)']
+    assert '>0.054<br><small>0.053–0.056</small></td>' in table._repr_html_()
+    assert '<small>' not in Table(['a'], [['<b>']])._repr_html_()
+    with pytest.raises(ValueError, match='pair'):
+        Table(['a'], [[('1', '2', '3')]])
 
 
 def test_rows_must_match_the_header():
