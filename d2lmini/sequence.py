@@ -1,15 +1,30 @@
-"""§9.1's toy sequence: a noisy sine, windows of ``tau`` lagged values, and multi-step forecasting helpers.
+"""§9.1's toy sequence: a noisy sine, windowed and stateful forecasters, and k-step / multi-step forecasting.
 
 D2L draws the noise from torch's global generator and builds the windows inside ``get_dataloader``; here the
 noise comes from a private ``torch.Generator`` seeded by ``seed`` (the same series whatever ran before), and
-the windows are built once. Any model mapping windows ``(batch, tau)`` to ``(batch, 1)`` works with the
-forecasting helpers, so the linear model of §9.1 and an RNN are compared with the same code.
+the windows are built once.
+
+Every forecaster has one interface, three methods on a batch of *states*:
+``observe(x) -> (states, first)`` reads the series, row ``i`` being the state after reading ``x[first + i]``;
+``predict(states) -> (n,)`` forecasts the next value; ``advance(states, preds)`` reads the forecasts as if they
+were observations. A windowed model's state is its last ``tau`` values (``Window``); ``StatefulRNN``'s state is
+its hidden vector, which summarizes the whole series read so far. So one ``k_step_predictions`` and one
+``multistep_predictions`` serve the linear model, both RNNs and the baselines, and a k-step forecast of ``x[t]``
+provably uses the observations up to ``x[t - k]`` only.
+
+``StatefulRNN`` trains by truncated backpropagation through time (``fit_tbptt``): the series is split into
+``batch_size`` contiguous streams read chunk by chunk, the hidden state is carried from one chunk to the next
+and detached in between, so gradients reach back at most ``num_steps`` values. The state is reset only at the
+start of each epoch. Trade-off: longer chunks let the gradient see longer dependencies, at the price of fewer,
+more expensive updates per epoch.
 """
 import math
 
 import torch
+from torch import nn
+from torch.nn import functional as F
 
-from .core import DataModule
+from .core import DataModule, Module
 from .utils import check_positive_int
 
 
@@ -39,34 +54,141 @@ class SineData(DataModule):
         return self.get_tensorloader([self.features, self.labels], train, i)
 
 
+class Window(nn.Module):
+    """A model on windows ``(batch, tau) -> (batch, 1)`` as a forecaster whose state is its last ``tau`` values."""
+
+    def __init__(self, model, tau):
+        super().__init__()
+        self.model, self.tau = model, check_positive_int('tau', tau)
+
+    def observe(self, x):
+        return x.unfold(0, self.tau, 1), self.tau - 1  # (T - tau + 1, tau): row i is x[i:i + tau]
+
+    def predict(self, states):
+        return self.model(states).reshape(-1)  # (n,)
+
+    def advance(self, states, preds):
+        return torch.cat([states[:, 1:], preds[:, None]], 1)  # (n, tau): drop the oldest, append the forecast
+
+
+class Constant(nn.Module):
+    """Baseline: predicts ``value`` whatever the window, ``(batch, tau) -> (batch, 1)``."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = float(value)
+
+    def forward(self, X):
+        return torch.full((len(X), 1), self.value)
+
+
+class LastValue(nn.Module):
+    """Baseline: predicts the newest value of each window, ``(batch, tau) -> (batch, 1)``."""
+
+    def forward(self, X):
+        return X[:, -1:]
+
+
+class StatefulRNN(Module):
+    """An ``nn.RNN`` reading the series one value per step, carrying its hidden state; a linear head predicts.
+
+    ``forward(X, state)`` maps chunks ``(batch, num_steps)`` to one-step predictions ``(batch, num_steps)`` and
+    the final state ``(1, batch, num_hiddens)``; pass that state to the next chunk to continue the series.
+    """
+
+    def __init__(self, num_hiddens, lr):
+        super().__init__()
+        self.save_hyperparameters()
+        self.rnn = nn.RNN(input_size=1, hidden_size=check_positive_int('num_hiddens', num_hiddens))
+        self.head = nn.Linear(num_hiddens, 1)
+
+    def forward(self, X, state=None):
+        outputs, state = self.rnn(X.T.unsqueeze(-1), state)  # (num_steps, batch, num_hiddens)
+        return self.head(outputs).squeeze(-1).T, state  # (batch, num_steps), (1, batch, num_hiddens)
+
+    def loss(self, y_hat, y):
+        return F.mse_loss(y_hat, y)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=self.lr)
+
+    def observe(self, x):
+        outputs, _ = self.rnn(x.reshape(-1, 1, 1))  # (T, 1, num_hiddens): the state after each value
+        return outputs[:, 0], 0  # (T, num_hiddens)
+
+    def predict(self, states):
+        return self.head(states).reshape(-1)  # (n,)
+
+    def advance(self, states, preds):
+        _, state = self.rnn(preds.reshape(1, -1, 1), states.unsqueeze(0))  # one step for each of the n rows
+        return state[0]  # (n, num_hiddens)
+
+
+def streams(x, batch_size):
+    """Inputs and one-step targets as ``batch_size`` contiguous streams: two ``(batch_size, n)`` tensors.
+
+    ``n = (len(x) - 1) // batch_size``; the last ``(len(x) - 1) % batch_size`` values are left out.
+    """
+    n = (len(x) - 1) // check_positive_int('batch_size', batch_size)
+    if n < 1:
+        raise ValueError(f'a series of {len(x)} values cannot fill {batch_size} streams of at least one step.')
+    return x[:batch_size * n].reshape(batch_size, n), x[1:batch_size * n + 1].reshape(batch_size, n)
+
+
+def fit_tbptt(model, x, num_steps, batch_size, max_epochs):
+    """Train ``model`` (``forward(X, state) -> (preds, state)``) on ``x`` by truncated BPTT; mean loss per epoch.
+
+    Streams are read in order, ``num_steps`` values per update (the last chunk may be shorter); the state is
+    carried across chunks and detached in between, and reset at the start of every epoch.
+    """
+    check_positive_int('num_steps', num_steps)
+    check_positive_int('max_epochs', max_epochs)
+    inputs, targets = streams(x, batch_size)  # (batch_size, n) each
+    optim, history = model.configure_optimizers(), []
+    model.train()
+    for _ in range(max_epochs):
+        state, losses = None, []
+        for i in range(0, inputs.shape[1], num_steps):
+            preds, state = model(inputs[:, i:i + num_steps], state)  # (batch_size, num_steps)
+            loss = model.loss(preds, targets[:, i:i + num_steps])
+            optim.zero_grad(set_to_none=True)
+            loss.backward()
+            optim.step()
+            state = state.detach()  # keep the value, cut the graph: the next chunk's gradient stops here
+            losses.append(loss.item())
+        history.append(sum(losses) / len(losses))
+    return history
+
+
 @torch.no_grad()
-def multistep_predictions(model, x, tau, start):
-    """Observations before index ``start``, then predictions fed back as inputs: ``(len(x),)``."""
-    model.eval()
-    preds = x.clone()  # (T,)
+def multistep_predictions(forecaster, x, start):
+    """Observations before index ``start``, then forecasts fed back as inputs: ``(len(x),)``."""
+    forecaster.eval()
+    states, _ = forecaster.observe(x[:start])
+    states, preds = states[-1:], x.clone()  # (1, ...): the state after reading x[start - 1]; preds (T,)
     for t in range(start, len(x)):
-        preds[t] = model(preds[t - tau:t].reshape((1, -1))).reshape(())
+        pred = forecaster.predict(states)  # (1,)
+        preds[t] = pred[0]
+        states = forecaster.advance(states, pred)
     return preds
 
 
 @torch.no_grad()
-def k_step_predictions(model, x, tau, steps):
-    """``{k: preds}`` for each ``k`` in ``steps``; ``preds[t]`` predicts ``x[t]`` from ``x[:t - k + 1]`` only.
+def k_step_predictions(forecaster, x, steps):
+    """``{k: preds}`` for each ``k`` in ``steps``; ``preds[t]`` forecasts ``x[t]`` from ``x[:t - k + 1]`` only.
 
-    Every window ``x[m:m + tau]`` is rolled forward ``max(steps)`` times, each prediction replacing the oldest
-    value; indices with no such prediction (``t < tau + k - 1``) hold NaN, so every ``preds`` shares ``x``'s axis.
+    Every state is rolled forward ``max(steps)`` times, each forecast read back in as an observation; indices
+    without such a forecast hold NaN, so every ``preds`` shares ``x``'s axis.
     """
-    model.eval()
-    T, n = len(x), len(x) - tau
-    window = x.unfold(0, tau, 1)[:n]  # (n, tau): row m is x[m:m + tau]
-    out = {}
+    forecaster.eval()
+    states, first = forecaster.observe(x)  # row i: the state after reading x[first + i]
+    T, out = len(x), {}
     for k in range(1, max(steps) + 1):
-        pred = model(window).reshape(-1)  # (n,): row m predicts x[m + tau + k - 1]
-        window = torch.cat([window[:, 1:], pred[:, None]], 1)  # (n, tau)
+        pred = forecaster.predict(states)  # (n,): row i forecasts x[first + i + k]
         if k in steps:
-            preds = torch.full((T,), math.nan)
-            preds[tau + k - 1:] = pred[:T - tau - k + 1]
-            out[k] = preds
+            out[k] = torch.full((T,), math.nan)
+            out[k][first + k:] = pred[:T - first - k]
+        states = forecaster.advance(states, pred)
     return out
 
 

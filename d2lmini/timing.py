@@ -1,8 +1,8 @@
 """Timing helpers: D2L's ``Timer`` and a side-by-side table of Trainer summaries."""
-import html
 import time
 
 from .labels import label
+from .tables import Table
 
 
 class Timer:
@@ -56,16 +56,14 @@ class RunComparison:
     def _cells(self, row):
         return [row['model']] + [fmt.format(row[key]) for key, fmt in COLUMNS]
 
+    def table(self):
+        return Table(self.header, [self._cells(row) for row in self.rows], css_class='d2lmini-comparison')
+
     def __repr__(self):
-        lines = [self.header] + [self._cells(row) for row in self.rows]
-        widths = [max(len(line[i]) for line in lines) for i in range(len(self.header))]
-        return '\n'.join('  '.join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+        return repr(self.table())
 
     def _repr_html_(self):
-        head = ''.join(f'<th>{html.escape(h)}</th>' for h in self.header)
-        body = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in self._cells(row)) + '</tr>'
-                       for row in self.rows)
-        return f'<table class="d2lmini-comparison"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return self.table()._repr_html_()
 
 
 def compare_runs(summaries, lang=None):

@@ -1,4 +1,4 @@
-"""§9.1's noisy sine (``SineData``), the forecasting helpers and ``LinearRegression``'s initialization."""
+"""§9.1's noisy sine (``SineData``), the forecasters and forecasting helpers, and ``LinearRegression``'s init."""
 import math
 
 import pytest
@@ -6,14 +6,8 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini.sequence import SineData, k_step_predictions, mse, multistep_predictions
-
-
-class LastValue(nn.Module):
-    """Predicts the newest value of each window: ``(batch, tau) -> (batch, 1)``."""
-
-    def forward(self, X):
-        return X[:, -1:]
+from d2lmini.sequence import (Constant, LastValue, SineData, StatefulRNN, Window, fit_tbptt, k_step_predictions,
+                              mse, multistep_predictions, streams)
 
 
 class Shift(nn.Module):
@@ -60,14 +54,14 @@ def test_rejects_bad_arguments(kwargs):
 
 def test_multistep_keeps_observations_then_feeds_predictions_back():
     x = torch.arange(10.0)
-    preds = multistep_predictions(Shift(), x, tau=2, start=5)
+    preds = multistep_predictions(Window(Shift(), tau=2), x, start=5)
     assert torch.equal(preds[:5], x[:5])
     assert torch.equal(preds[5:], torch.tensor([5.0, 6, 7, 8, 9]))  # x[4] + 1, then + 1 per step
 
 
 def test_k_step_alignment():
     x = torch.randn(30)
-    preds = k_step_predictions(Shift(), x, tau=3, steps=(1, 4))
+    preds = k_step_predictions(Window(Shift(), tau=3), x, steps=(1, 4))
     for k in (1, 4):
         assert torch.isnan(preds[k][:3 + k - 1]).all()
         torch.testing.assert_close(preds[k][3 + k - 1:], x[2:30 - k] + k)  # preds[t] = x[t - k] + k
@@ -75,8 +69,111 @@ def test_k_step_alignment():
 
 def test_k_step_one_equals_one_step_on_features():
     data = SineData(T=60, num_train=30, tau=4)
-    one = k_step_predictions(LastValue(), data.x, data.tau, steps=(1,))[1]
+    one = k_step_predictions(Window(LastValue(), data.tau), data.x, steps=(1,))[1]
     torch.testing.assert_close(one[4:], LastValue()(data.features).reshape(-1))
+
+
+def test_baselines():
+    X = torch.tensor([[1.0, 2.0], [3.0, -4.0]])
+    assert torch.equal(Constant(0.5)(X), torch.tensor([[0.5], [0.5]]))
+    assert torch.equal(LastValue()(X), torch.tensor([[2.0], [-4.0]]))
+    preds = multistep_predictions(Window(LastValue(), tau=1), torch.arange(6.0), start=3)
+    assert torch.equal(preds, torch.tensor([0.0, 1, 2, 2, 2, 2]))  # the last observation, repeated
+
+
+def stateful(num_hiddens=5, seed=0):
+    torch.manual_seed(seed)
+    return StatefulRNN(num_hiddens=num_hiddens, lr=0.01)
+
+
+def test_stateful_rnn_carries_its_state_across_chunks():
+    model, x = stateful(), torch.randn(3, 12)
+    whole, state = model(x)
+    first, mid = model(x[:, :5])
+    second, end = model(x[:, 5:], mid)
+    assert whole.shape == (3, 12) and state.shape == (1, 3, 5)
+    torch.testing.assert_close(torch.cat([first, second], 1), whole)
+    torch.testing.assert_close(end, state)
+    restarted, _ = model(x[:, 5:])  # without the carried state the second chunk reads differently
+    assert not torch.allclose(restarted, second)
+
+
+def test_stateful_observe_and_predict_match_forward():
+    model, x = stateful(), torch.randn(20)
+    states, first = model.observe(x)
+    preds, _ = model(x.reshape(1, -1))
+    assert first == 0 and states.shape == (20, 5)
+    torch.testing.assert_close(model.predict(states), preds.reshape(-1))
+
+
+@pytest.mark.parametrize('make', [lambda: Window(nn.Linear(3, 1), tau=3), stateful], ids=['window', 'stateful'])
+def test_k_step_forecasts_use_only_observations_up_to_t_minus_k(make):
+    torch.manual_seed(1)
+    forecaster, x, cut = make(), torch.randn(40), 25
+    changed = x.clone()
+    changed[cut + 1:] = torch.randn(40 - cut - 1)  # observations after index cut differ
+    a, b = (k_step_predictions(forecaster, series, steps=(1, 3, 8)) for series in (x, changed))
+    for k in (1, 3, 8):
+        torch.testing.assert_close(a[k][:cut + k + 1], b[k][:cut + k + 1], equal_nan=True)  # t - k <= cut
+        assert not torch.allclose(a[k][cut + k + 1:], b[k][cut + k + 1:])
+
+
+@pytest.mark.parametrize('make', [lambda: Window(nn.Linear(3, 1), tau=3), stateful], ids=['window', 'stateful'])
+def test_multistep_forecast_j_is_the_j_step_forecast_from_the_start(make):
+    torch.manual_seed(2)
+    forecaster, x, start = make(), torch.randn(30), 12
+    multi = multistep_predictions(forecaster, x, start)
+    assert torch.equal(multi[:start], x[:start])
+    ks = k_step_predictions(forecaster, x, steps=(1, 2, 5))
+    for k in (1, 2, 5):
+        torch.testing.assert_close(multi[start + k - 1], ks[k][start + k - 1])
+
+
+def test_streams_split_the_series_in_order():
+    inputs, targets = streams(torch.arange(11.0), batch_size=3)
+    assert torch.equal(inputs, torch.tensor([[0.0, 1, 2], [3, 4, 5], [6, 7, 8]]))
+    assert torch.equal(targets, inputs + 1)
+    with pytest.raises(ValueError, match='streams'):
+        streams(torch.arange(3.0), batch_size=4)
+
+
+class Spy(StatefulRNN):
+    """Records the state each chunk starts from, and the state it hands on."""
+
+    def forward(self, X, state=None):
+        preds, new = super().forward(X, state)
+        self.calls.append((X.shape[1], state, new))
+        return preds, new
+
+
+def test_fit_tbptt_carries_detaches_and_resets_the_state():
+    torch.manual_seed(0)
+    model = Spy(num_hiddens=4, lr=0.01)
+    model.calls = []
+    history = fit_tbptt(model, torch.randn(21), num_steps=3, batch_size=2, max_epochs=2)  # 2 streams of 10 steps
+    assert len(history) == 2 and len(model.calls) == 8  # chunks of 3, 3, 3, 1 per epoch
+    assert [n for n, _, _ in model.calls] == [3, 3, 3, 1] * 2
+    for i, (_, state, _) in enumerate(model.calls):
+        if i % 4 == 0:
+            assert state is None  # each epoch starts afresh
+        else:
+            previous = model.calls[i - 1][2]
+            assert not state.requires_grad and torch.equal(state, previous.detach())
+
+
+def test_fit_tbptt_learns_the_sine():
+    torch.manual_seed(0)
+    data = SineData(noise=0.0)
+    model = StatefulRNN(num_hiddens=8, lr=0.01)
+    history = fit_tbptt(model, data.x[:601], num_steps=30, batch_size=4, max_epochs=30)
+    assert history[-1] < history[0] / 10, history
+
+
+@pytest.mark.parametrize('kwargs', [dict(num_steps=0), dict(batch_size=1.5), dict(max_epochs=0)])
+def test_fit_tbptt_rejects_bad_arguments(kwargs):
+    args = {**dict(num_steps=3, batch_size=2, max_epochs=1), **kwargs}
+    with pytest.raises((ValueError, TypeError)):
+        fit_tbptt(stateful(), torch.randn(20), **args)
 
 
 def test_mse_skips_nan_and_start():
