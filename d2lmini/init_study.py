@@ -24,6 +24,7 @@ from . import results
 from .core import Trainer
 from .labels import label
 from .speed import build, device_info
+from .tables import Table
 
 VARIANTS = ('scratch', 'concise', 'concise_scratch_init')
 INIT_LABELS = {'scratch': 'init_scratch', 'concise': 'init_pytorch', 'concise_scratch_init': 'init_scratch_two'}
@@ -110,4 +111,4 @@ def table(record, lang=None):
         rows.append([label(variant, lang), label(INIT_LABELS[variant], lang), str(s['n']),
                      f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", diff])
     source = label('recorded', lang).format(date=record['date'], device=record['device_name'])
-    return results.Table(header, rows, caption=f"{source} · {record['command']}", css_class='d2lmini-table d2lmini-init')
+    return Table(header, rows, caption=f"{source} · {record['command']}", css_class='d2lmini-table d2lmini-init')

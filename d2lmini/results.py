@@ -1,4 +1,4 @@
-"""Committed measurement files (``d2lmini/recorded/*.json``) and the small table that shows them in a page.
+"""Committed measurement files (``d2lmini/recorded/*.json``): read them, and update one row at a time.
 
 A results file is ``{"about": "...", "rows": [row, ...]}``: one row per device (or per machine and thread count),
 each with its date and the command that produced it. Benchmark scripts add or replace their own row with
@@ -7,7 +7,6 @@ The files live inside the package so that a notebook on Colab (which installs d2
 
 A file that cannot be read as such a document is never overwritten: ``update`` raises and says how to repair it.
 """
-import html
 import json
 import os
 import tempfile
@@ -64,48 +63,3 @@ def update(name, row, key, about=None):
         if os.path.exists(tmp):
             os.unlink(tmp)
     return status
-
-
-class Table:
-    """A header and rows of strings: an HTML table in Jupyter and the book, aligned columns as text.
-
-    ``groups`` (one label per row, optional) splits the rows into groups, each introduced by a full-width row
-    with its label, e.g. one group per device: long labels then do not widen a column. ``caption`` (where the
-    numbers come from) is shown above the table.
-    """
-
-    def __init__(self, header, rows, groups=None, caption=None, css_class='d2lmini-table'):
-        if any(len(row) != len(header) for row in rows):
-            raise ValueError(f'every row needs {len(header)} cells: {header}')
-        if groups is not None and len(groups) != len(rows):
-            raise ValueError(f'{len(groups)} group labels for {len(rows)} rows')
-        self.header, self.rows = list(header), [list(r) for r in rows]
-        self.groups = list(groups) if groups is not None else [None] * len(self.rows)
-        self.caption, self.css_class = caption, css_class
-
-    def _lines(self):
-        """``(group label or None, row)`` in order, a label appearing where its group starts."""
-        previous = object()
-        for group, row in zip(self.groups, self.rows):
-            if group is not None and group != previous:
-                yield group, None
-            previous = group
-            yield None, row
-
-    def __repr__(self):
-        rows = [self.header] + self.rows
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.header))]
-        fmt = lambda row: '  '.join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
-        lines = [self.caption] if self.caption else []
-        lines.append(fmt(self.header))
-        lines += [group if row is None else fmt(row) for group, row in self._lines()]
-        return '\n'.join(lines)
-
-    def _repr_html_(self):
-        esc, n = html.escape, len(self.header)
-        head = ''.join(f'<th>{esc(h)}</th>' for h in self.header)
-        body = ''.join(f'<tr class="d2lmini-group"><th colspan="{n}">{esc(group)}</th></tr>' if row is None else
-                       '<tr>' + ''.join(f'<td>{esc(c)}</td>' for c in row) + '</tr>' for group, row in self._lines())
-        caption = f'<caption>{esc(self.caption)}</caption>' if self.caption else ''
-        return (f'<table class="{self.css_class}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-                '</table>')

@@ -21,6 +21,7 @@ import torch
 
 from .generate import _materialize, check_device
 from .labels import label
+from .tables import Table
 from .limits import check_finite, check_vocab, normalize_score_text
 from .shading import html_chars
 
@@ -84,31 +85,10 @@ def score(model, text, vocab, device=None):
     return TextScore(text, tuple(chosen.exp().tolist()), top, total, nll, math.exp(nll))
 
 
-class ScoreTable:
-    """Perplexities of several texts under several models; shows as an HTML table (headers in the page's
-    language) and as text. ``rows`` holds ``(text name, {model name: TextScore})`` pairs."""
-
-    def __init__(self, texts, models, vocab, lang=None):
-        self.names = list(models)
-        self.rows = [(name, {m: score(models[m], text, vocab) for m in self.names}) for name, text in texts.items()]
-        self.header = [label('text', lang)] + [f'{m}: {label("perplexity", lang)}' for m in self.names]
-
-    def _cells(self, row):
-        name, scores = row
-        return [name] + [f'{scores[m].perplexity:.2f}' for m in self.names]
-
-    def __repr__(self):
-        lines = [self.header] + [self._cells(row) for row in self.rows]
-        widths = [max(len(line[i]) for line in lines) for i in range(len(self.header))]
-        return '\n'.join('  '.join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
-
-    def _repr_html_(self):
-        head = ''.join(f'<th>{html.escape(h)}</th>' for h in self.header)
-        body = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in self._cells(row)) + '</tr>'
-                       for row in self.rows)
-        return f'<table class="d2lmini-scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 def score_table(texts, models, vocab, lang=None):
-    """A ``ScoreTable``: ``texts`` maps a row name to a text, ``models`` a column name to a language model."""
-    return ScoreTable(texts, models, vocab, lang)
+    """Perplexities of several texts under several models as a ``tables.Table`` (headers in the page's language):
+    ``texts`` maps a row name to a text, ``models`` a column name to a language model."""
+    header = [label('text', lang)] + [f'{name}: {label("perplexity", lang)}' for name in models]
+    rows = [[name] + [f'{score(model, text, vocab).perplexity:.2f}' for model in models.values()]
+            for name, text in texts.items()]
+    return Table(header, rows, css_class='d2lmini-table d2lmini-scores')

@@ -39,6 +39,7 @@ from torch import nn
 from . import results
 from .labels import label
 from .models import RNN, RNNLM, RNNLMScratch, RNNScratch
+from .tables import Table
 
 MODELS = ('scratch', 'concise')
 WARMUP_STEPS = 2
@@ -224,7 +225,7 @@ def save(study, name='speed'):
 
 
 def table(studies, lang=None):
-    """A ``results.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
+    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
     header = [label('num_hiddens', lang), label('batch_size', lang)] + [
         label('throughput', lang).format(model=label(kind, lang)) for kind in MODELS] + [label('speedup_range', lang)]
     rows, groups = [], []
@@ -235,7 +236,7 @@ def table(studies, lang=None):
             groups.append(study.name(lang))
     commands = sorted({s.record['command'] for s in studies if s.recorded and s.record.get('command')})
     caption = label('commands', lang).format(commands='; '.join(commands)) if commands else None
-    return results.Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
+    return Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
 
 
 def format_tps(median, low, high):

@@ -74,3 +74,23 @@ def build_lm(kind, vocab_size=28, num_hiddens=16, lr=1.0, seed=0):
 def make_lm():
     """``make_lm(kind, ...)`` builds a seeded scratch or concise language model (see ``build_lm``)."""
     return build_lm
+
+
+def build_spread_lm(kind, weight_seed, seed=1):
+    """A 16-unit, 28-token model (``build_lm``) with weights of std 1 and a hidden-to-hidden std of 0.15, in eval mode.
+
+    Such weights give logits far from ties and probabilities from near 0 to near 1, and a contracting recurrence
+    (spectral radius about 0.6): with a chaotic one, float32 and float64 runs drift apart after a while.
+    """
+    lm = build_lm(kind, vocab_size=28, num_hiddens=16, seed=seed).eval()
+    gen = torch.Generator().manual_seed(weight_seed)
+    with torch.no_grad():
+        for name, p in lm.named_parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * (0.15 if 'hh' in name else 1.0))
+    return lm
+
+
+@pytest.fixture(scope='session')
+def make_spread_lm():
+    """``make_spread_lm(kind, weight_seed)``: see ``build_spread_lm``."""
+    return build_spread_lm

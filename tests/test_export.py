@@ -49,15 +49,9 @@ def vocab():
 
 
 @pytest.fixture(scope='module', params=KINDS)
-def model(request, make_lm):
-    """A seeded model with logits far from ties (weights of std 1) and a contracting recurrence (hidden-to-hidden
-    std 0.15, spectral radius about 0.6): with a chaotic one, float32 and float64 runs drift apart after a while."""
-    lm = make_lm(request.param, vocab_size=28, num_hiddens=16, seed=1).eval()
-    gen = torch.Generator().manual_seed(2)
-    with torch.no_grad():
-        for name, p in lm.named_parameters():
-            p.copy_(torch.randn(p.shape, generator=gen) * (0.15 if 'hh' in name else 1.0))
-    return lm
+def model(request, make_spread_lm):
+    """Logits far from ties and a contracting recurrence (see ``conftest.build_spread_lm``)."""
+    return make_spread_lm(request.param, weight_seed=2)
 
 
 def run_node(payload, jobs, checks=(), scores=(), generations=()):

@@ -81,7 +81,7 @@ def test_table_names_every_device_and_speaks_the_page_language(tiny_study):
     old = speed.Study({**tiny_study.record, 'date': '2026-01-02'}, recorded=True)
     table = speed.table([old, tiny_study], lang='zh')
     assert table.header[:2] == ['隐藏单元数', '批量大小'] and '从零实现，千词元/秒' in table.header
-    assert len(table.rows) == 8 and table.rows[0][:2] == ['3', '1']
+    assert len(table.rows) == 8 and table.rows[0][:2] == [('3', None), ('1', None)]
     groups = [group for group, row in table._lines() if row is None]  # each device named once, above its rows
     assert len(groups) == 2 and groups[0].startswith('2026-01-02 记录：') and groups[1].startswith('本次运行：')
     page = table._repr_html_()
@@ -163,7 +163,7 @@ def test_init_study_pairs_runs_by_seed(small_data):
     diffs = [c['val_ppl'] - b['val_ppl'] for b, c in zip(record['runs']['scratch'], record['runs']['concise'])]
     assert s['concise']['diff_mean'] == pytest.approx(sum(diffs) / 2)
     table = init_study.table(record, lang='en')
-    assert [row[0] for row in table.rows] == ['from scratch', 'concise', 'concise, scratch init']
-    assert table.rows[0][-1] == '—' and '±' in table.rows[1][-1]
+    assert [row[0][0] for row in table.rows] == ['from scratch', 'concise', 'concise, scratch init']
+    assert table.rows[0][-1][0] == '—' and '±' in table.rows[1][-1][0]
     again = init_study.run(small_data, seeds=[0], epochs=1, num_hiddens=4)
     assert again['runs']['concise'][0] == record['runs']['concise'][0]  # seeded: reruns agree
