@@ -102,13 +102,14 @@ def save(record, name='init'):
 
 
 def table(record, lang=None):
-    """Variant, initialization, seeds, validation perplexity (mean ± sd, min–max) and the paired difference."""
+    """Variant, initialization, seeds, validation perplexity (mean ± sd, with min–max in small print) and the
+    paired difference from the from-scratch model."""
     header = [label('model', lang), label('init', lang), label('seeds', lang), label('val_ppl_mean', lang),
-              label('val_ppl_range', lang), label('vs_scratch', lang)]
+              label('vs_scratch', lang)]
     rows = []
     for variant, s in summary(record).items():
         diff = '—' if variant == 'scratch' else f"{s['diff_mean']:+.3f} ± {s['diff_se']:.3f}"
         rows.append([label(variant, lang), label(INIT_LABELS[variant], lang), str(s['n']),
-                     f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}", diff])
+                     (f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}"), diff])
     source = label('recorded', lang).format(date=record['date'], device=record['device_name'])
     return Table(header, rows, caption=f"{source} · {record['command']}", css_class='d2lmini-table d2lmini-init')
