@@ -30,13 +30,11 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / 'tests' / 'browser')]
 import d2lmini  # noqa: E402
-from d2lmini import export  # noqa: E402
-
-CHROMIUM = '/usr/bin/chromium'
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--no-first-run', '--disable-sync']
+from conftest import CHROMIUM, CHROMIUM_ARGS as ARGS  # noqa: E402  (the browser tests' Chromium and flags)
+from d2lmini import export, page_markup  # noqa: E402
 TIMED_JS = '''([kind, n, reps]) => {
   const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
   const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
@@ -106,7 +104,7 @@ def bench_browser_generation(num_chars=20_000, reps=5, num_hiddens=32):
     # generate() and the page path check the limits: at most MAX_PREDS characters per request.
     page_chars = min(num_chars, d2lmini.MAX_PREDS)
     snippet = export.html_snippet(model, vocab, length=10)
-    script = f'<script>{export.generator_js()}</script>'  # also defined globally, so the timing code can call it
+    script = f'<script>{page_markup.generator_js()}</script>'  # also defined globally, so the timing code can call it
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
@@ -182,7 +180,7 @@ def bench_scoring(num_chars=10_000, reps=5, notebook=None):
         baseline = d2lmini.RNNLM(d2lmini.RNN(len(vocab), 32), len(vocab))
     text, texts = score_texts(num_chars)
     snippet = export.html_snippet(model, vocab, length=10, baseline=baseline, mode='score', score_text='it has')
-    script = f'<script>{export.generator_js()}</script>'  # also defined globally, so the timing code can call it
+    script = f'<script>{page_markup.generator_js()}</script>'  # also defined globally, so the timing code can call it
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()

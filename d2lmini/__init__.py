@@ -8,15 +8,15 @@ from .compat import arange, argmax, exp, float32, int64, matmul, normal, numpy, 
 from .compat import randn, reshape, sin, stack, swapaxes, tanh, tensor, zeros  # noqa: F401
 from .core import DataModule, Module, Trainer
 from .datafiles import DATA_URL, DataFileWarning, DataUnavailableError, download, download_timemachine
-from .data import TimeMachine, Vocab, preprocess
+from .data import TimeMachine, Vocab
 from .divergence import TrainingDiverged
 from .generate import generate
 from .labels import label
 from .limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
 from .scoring import TextScore, score_table
-from .timing import Timer, compare_runs
-from .utils import HyperParameters, add_to_class, cpu, gpu, num_gpus, try_all_gpus, try_gpu
+from .timing import Timer
+from .utils import HyperParameters, add_to_class, preprocess, cpu, gpu, num_gpus, try_all_gpus, try_gpu
 
 __version__ = '0.1.0'
 
@@ -32,7 +32,7 @@ __all__ = ['DataModule', 'Module', 'Trainer', 'TrainingDiverged', 'DataUnavailab
            'generate', 'TextScore', 'score_table',
            'RNN', 'RNNLM', 'Classifier',
            'LinearRegression', 'RNNLMScratch', 'RNNScratch', 'HyperParameters', 'add_to_class', 'cpu', 'gpu',
-           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'compare_runs', 'label',
+           'num_gpus', 'try_all_gpus', 'try_gpu', 'plot', 'Timer', 'label',
            'DATA_URL', 'DataFileWarning', 'download']
 # compat's tensor names (d2l.zeros, d2l.numpy, ...) are attributes only, not in __all__: a star import would
 # otherwise shadow numpy, math.exp and friends in the reader's namespace.

@@ -114,10 +114,7 @@ class Trainer(HyperParameters):
                  max_redraws=20, lang=None):
         utils.check_positive_int('max_epochs', max_epochs)
         utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
-        if isinstance(gradient_clip_val, bool) or not isinstance(gradient_clip_val, (int, float)):
-            raise TypeError(f'gradient_clip_val must be a number (0 turns clipping off), got {gradient_clip_val!r}.')
-        if not gradient_clip_val >= 0:
-            raise ValueError(f'gradient_clip_val must be >= 0 (0 turns clipping off), got {gradient_clip_val}.')
+        utils.check_nonnegative_number('gradient_clip_val', gradient_clip_val, ' (0 turns clipping off)')
         self.save_hyperparameters()
         self.gpus = [utils.gpu(i) for i in range(min(num_gpus, utils.num_gpus()))]
         self.device = self.gpus[0] if self.gpus else utils.cpu()

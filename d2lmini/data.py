@@ -8,18 +8,12 @@ while tokens are single ASCII characters; a ``build`` or ``_tokenize`` written t
 with ``add_to_class``) is called instead, and ``build`` returns a list of ids, as D2L's does.
 """
 import collections
-import re
 
 import torch
 
 from .core import DataModule
 from .datafiles import download_timemachine
-from .utils import check_positive_int
-
-
-def preprocess(text):
-    """Training-text normalization: any run of non-letters becomes one space; letters become lower case."""
-    return re.sub('[^A-Za-z]+', ' ', text).lower()
+from .utils import check_positive_int, preprocess
 
 
 class Vocab:

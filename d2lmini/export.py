@@ -12,9 +12,8 @@ character for character except where the two best logits are nearly tied. ``gree
 arithmetic in Python and reports the smallest top-two margin it met, so tests can tell a bug from a tie.
 """
 import base64
-import hashlib
-import itertools
 import json
+import uuid
 
 import numpy as np
 import torch
@@ -31,7 +30,6 @@ from .limits import (LIMITS, check_finite, check_num_preds, check_seed, check_te
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
 MODES = ('generate', 'score')
-_ids = itertools.count(1)
 
 
 def _encode(tensor):
@@ -139,11 +137,6 @@ def greedy_float64(payload, prefix, num_preds):
     return ''.join(vocab.idx_to_token[i] for i in outputs), margin
 
 
-def generator_js():
-    """The page generator's JavaScript: ``d2lminiMath()`` and ``d2lminiPage(math)`` (``generator-*.js``)."""
-    return page_markup.generator_js()
-
-
 def _initial_text(model, vocab, prefix, length, temperature):
     if temperature:
         return ''  # the page samples with its own generator; Python's draws would differ
@@ -186,8 +179,7 @@ def html_snippet(model, vocab, prefix='the time traveller', length=100, temperat
     weights, words = export_weights(model, vocab), page_labels(GENERATOR + SCORING, lang, labels)
     settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
                     initial_text=_initial_text(model, vocab, prefix, length, temperature))
-    key = f'{weights["weights"]["b_out"]["float32_le_base64"]}{prefix}{length}{next(_ids)}'
-    uid = 'd2lmini-gen-' + hashlib.sha1(key.encode()).hexdigest()[:12]
+    uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
     return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode)
 
 

@@ -185,7 +185,7 @@ function d2lminiPage(math) {
     return s;
   }
 
-  function formatTemperature(text) {  // 3 significant digits, as export.py writes the first value
+  function formatTemperature(text) {  // 3 significant digits, as page_markup.py writes the first value
     var t = Number(text);
     return isFinite(t) ? String(Number(t.toPrecision(3))) : text.slice(0, 12);
   }
@@ -275,5 +275,5 @@ function d2lminiPage(math) {
     if (hook(root, 'score').value) scoreNow(ui);  // an empty box waits for the reader, without a message
   }
 
-  return {mount: mount, fillInto: fillInto, level: level};
+  return {mount: mount};
 }

@@ -112,4 +112,5 @@ def table(record, lang=None):
         rows.append([label(variant, lang), label(INIT_LABELS[variant], lang), str(s['n']),
                      (f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}"), diff])
     source = label('recorded', lang).format(date=record['date'], device=record['device_name'])
-    return Table(header, rows, caption=f"{source} · {record['command']}", css_class='d2lmini-table d2lmini-init')
+    caption = ' · '.join(filter(None, [source, results.caption([record], lang)]))
+    return Table(header, rows, caption=caption, css_class='d2lmini-table d2lmini-init')

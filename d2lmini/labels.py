@@ -59,7 +59,6 @@ TERMS = {  # key: (English, 简体中文)
     'loss': ('loss', '损失'),
     'train': ('train', '训练'),
     'val': ('validation', '验证'),
-    'test': ('test', '测试'),
     'train_ppl': ('train ppl', '训练困惑度'),
     'val_ppl': ('val ppl', '验证困惑度'),
     'train_loss': ('train loss', '训练损失'),
@@ -72,10 +71,6 @@ TERMS = {  # key: (English, 简体中文)
     'diverged': ('stopped: training diverged', '已停止：训练发散'),
     # tables
     'model': ('model', '模型'),
-    'device': ('device', '设备'),
-    'epochs': ('epochs', '迭代周期数'),
-    'seconds_per_epoch': ('seconds per epoch', '每周期秒数'),
-    'tokens_per_second': ('tokens per second', '每秒词元数'),
     'speedup': ('speed-up', '加速比'),
     # the speed study and the initialization study (d2lmini.speed, d2lmini.init_study)
     'scratch': ('from scratch', '从零实现'),

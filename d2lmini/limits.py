@@ -23,7 +23,7 @@ that names the argument, the rule and the value, the value cut short (``show``) 
 import math
 import numbers
 
-from .data import preprocess
+from .utils import preprocess
 
 MAX_PREFIX = 1_000  # characters read before generating
 MAX_PREDS = 10_000  # characters generated per call: enough for pages of text, bounded time and memory
@@ -56,7 +56,7 @@ SCORE_RULE = ('text', MAX_SCORE, 'type a sentence to score, e.g. "the time machi
 def normalize_text(text, vocab, rule=PREFIX_RULE):
     """Return ``text`` as the model sees it, or raise ``TypeError``/``ValueError`` saying what to change.
 
-    Letters are lower-cased and every run of other ASCII characters becomes one space (``data.preprocess``);
+    Letters are lower-cased and every run of other ASCII characters becomes one space (``utils.preprocess``);
     characters outside ASCII are rejected, naming them, because the training text erased them. ``rule`` is
     ``(name, limit, hint)``: ``PREFIX_RULE`` or ``SCORE_RULE``.
     """

@@ -100,7 +100,7 @@ class ProgressLine:
         """The summary line; a run cut short (``summary['stopped']``) says so, even before its first epoch."""
         stopped = summary.get('stopped')
         if not summary['epochs']:
-            self._show(label(stopped or 'summary', self.lang), final=True)
+            self._show(label(stopped, self.lang), final=True)  # cut short before its first epoch
             return
         text = label('summary', self.lang).format(
             epochs=summary['epochs'], seconds=f"{summary['seconds']:.1f}", device=summary['device'],

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .labels import label
+
 RESULTS_DIR = Path(__file__).resolve().parent / 'recorded'
 
 
@@ -63,3 +65,9 @@ def update(name, row, key, about=None):
         if os.path.exists(tmp):
             os.unlink(tmp)
     return status
+
+
+def caption(records, lang=None):
+    """Where recorded rows come from, for a table's caption: the commands that wrote them (None if none is named)."""
+    commands = sorted({r['command'] for r in records if r.get('command')})
+    return label('commands', lang).format(commands='; '.join(commands)) if commands else None

@@ -20,6 +20,8 @@ COLOURS = ('inherit', '#111', '#111', '#111', '#fff')  # text colour on each bac
 UNDERLINES = ('none', 'underline dotted 1px', 'underline dashed 2px', 'underline solid 2px', 'underline solid 4px')
 FIRST_STYLE = 'outline: 1px dashed #777; outline-offset: -1px'
 
+TEXT_STYLE = 'white-space: pre-wrap; overflow-wrap: anywhere; font-family: monospace; line-height: 1.7'  # text boxes
+
 
 def level(p):
     """0 (likely) to 4 (very unlikely) for a probability ``p``."""
@@ -63,8 +65,7 @@ def html_chars(text, probs, top, lang=None):
              f'{html.escape(text[0])}</span>')
     spans = [f'<span style="{style(level(p))}" data-p="{p:.10f}" title="{html.escape(_title(c, p, t, lang))}">'
              f'{html.escape(c)}</span>' for c, p, t in zip(text[1:], probs, top)]
-    return ('<div style="white-space: pre-wrap; overflow-wrap: anywhere; font-family: monospace; '
-            f'line-height: 1.7">{first}{"".join(spans)}</div>')
+    return f'<div style="{TEXT_STYLE}">{first}{"".join(spans)}</div>'
 
 
 def html_legend(lang=None):

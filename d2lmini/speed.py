@@ -40,6 +40,7 @@ from . import results
 from .labels import label
 from .models import RNN, RNNLM, RNNLMScratch, RNNScratch
 from .tables import Table
+from .utils import check_positive_int, check_positive_number
 
 MODELS = ('scratch', 'concise')
 WARMUP_STEPS = 2
@@ -148,8 +149,7 @@ def cpu_name():
 def measure(batch_sizes=(1, 32, 1024), hidden_sizes=(32, 256), device=None, trials=5, trial_seconds=0.1,
             num_steps=32, vocab_size=28, seed=0, command=None):
     """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU."""
-    if trials < 1 or trial_seconds <= 0:
-        raise ValueError(f'trials must be >= 1 and trial_seconds > 0, got {trials} and {trial_seconds}.')
+    check_positive_int('trials', trials), check_positive_number('trial_seconds', trial_seconds)
     device, start = torch.device(device if device is not None else 'cpu'), time.perf_counter()
     record = {**device_info(device), 'clock': clock_for(device), 'date': datetime.date.today().isoformat(),
               'command': command,
@@ -234,8 +234,7 @@ def table(studies, lang=None):
             rows.append([str(r['num_hiddens']), str(r['batch_size'])] + [format_tps(*r[kind]) for kind in MODELS]
                         + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r['speedup'])])
             groups.append(study.name(lang))
-    commands = sorted({s.record['command'] for s in studies if s.recorded and s.record.get('command')})
-    caption = label('commands', lang).format(commands='; '.join(commands)) if commands else None
+    caption = results.caption([s.record for s in studies if s.recorded], lang)
     return Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
 
 

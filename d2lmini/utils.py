@@ -3,6 +3,7 @@
 Nothing here imports matplotlib or touches a GPU at import time.
 """
 import inspect
+import re
 import math
 import numbers
 
@@ -15,6 +16,16 @@ def add_to_class(Class):
         setattr(Class, obj.__name__, obj)
         return obj
     return wrapper
+
+
+def preprocess(text):
+    """Training-text normalization: any run of non-letters becomes one space; letters become lower case.
+
+    The model's whole alphabet follows from it (26 letters and the space), so prefixes and scored text go through
+    it too (``limits``); it lives here, in a module that imports nothing of d2lmini, so that they need not import
+    the dataset code.
+    """
+    return re.sub('[^A-Za-z]+', ' ', text).lower()
 
 
 class HyperParameters:
@@ -53,6 +64,15 @@ def check_positive_number(name, value):
         raise TypeError(f'{name} must be a number above 0 (e.g. 0.1 or 1), got {value!r} ({type(value).__name__}).')
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f'{name} must be a finite number above 0 (e.g. 0.1 or 1), got {value!r}.')
+    return value
+
+
+def check_nonnegative_number(name, value, meaning=''):
+    """Raise a ``ValueError``/``TypeError`` that names ``name`` unless ``value`` is a finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f'{name} must be a number{meaning}, got {value!r} ({type(value).__name__}).')
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f'{name} must be a finite number >= 0{meaning}, got {value!r}.')
     return value
 
 

@@ -19,10 +19,9 @@ import ipywidgets as widgets
 from .labels import GENERATOR, SCORING
 from .labels import labels as page_labels
 from .limits import MAX_SCORE, MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
-from .shading import html_legend
+from .shading import TEXT_STYLE, html_legend
 
 _WIDE = {'description_width': 'initial'}
-_TEXT_STYLE = 'white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-family: monospace; line-height: 1.4'
 _ERROR_STYLE = 'color: #a40000; background: #fff1f0; border-left: 3px solid #a40000; padding: 4px 8px'
 
 
@@ -89,10 +88,8 @@ class GenerationPanel(widgets.VBox):
         """Generate with the current settings; show and return the text, or show the problem and return None."""
         try:
             text = self._run()
-        except (TypeError, ValueError) as err:  # the input checks of d2lmini.generate: say what to change
-            return self._show_problem(str(err))
-        except Exception as err:  # anything else (e.g. out of GPU memory) is shown too, briefly, not raised
-            return self._show_problem(f'generation failed: {type(err).__name__}: {err}')
+        except Exception as err:  # the input checks say what to change; anything else (out of GPU memory) briefly
+            return self._show_problem(_describe(err, 'generation'))
         self.text, self.message = text, None
         self.output.value = self._shaded(text)
         return text
@@ -100,7 +97,7 @@ class GenerationPanel(widgets.VBox):
     def _shaded(self, text):
         """The generated text shaded by the model's probabilities (plain when fewer than two characters)."""
         if len(text) < 2 or len(text) > MAX_SCORE:
-            return f'<pre style="{_TEXT_STYLE}">{html.escape(text)}</pre>'
+            return f'<div style="{TEXT_STYLE}">{html.escape(text)}</div>'
         return self._lm.score(text, self._vocab).html(self._lang)
 
     def _show_problem(self, message):

@@ -18,7 +18,6 @@ torch.set_num_threads(1)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_FILE = REPO_ROOT.parent / 'shared' / 'data' / 'timemachine.txt'
-DATA_SHA1 = '090b5e7e70c295757f55df93cb0a180b9691891a'
 
 
 def shared_data_file():

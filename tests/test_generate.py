@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import d2lmini
-from d2lmini.data import preprocess
+from d2lmini.utils import preprocess
 
 MODEL_KINDS = ['scratch', 'concise']
 SETTINGS = settings(max_examples=25, deadline=None)

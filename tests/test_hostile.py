@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import d2lmini
 from d2lmini import export
-from d2lmini.data import preprocess
+from d2lmini.utils import preprocess
 
 widgets = pytest.importorskip('d2lmini.widgets')
 PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3),

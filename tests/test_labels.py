@@ -6,7 +6,6 @@ import pytest
 
 from d2lmini import labels
 from d2lmini.progress import ProgressLine
-from d2lmini.timing import compare_runs
 
 TOOLS = Path(__file__).resolve().parents[1] / 'tools'
 
@@ -78,17 +77,13 @@ def test_generated_traditional_column_is_current():
     assert make_zh_hant.labels_module() == generated, 'stale: run make notebooks'
 
 
-def test_progress_line_and_table_speak_chinese(capsys):
+def test_progress_line_speaks_chinese(capsys):
     line = ProgressLine(10, lang='zh')
     line.notebook = False
     line.update({'epoch': 1, 'time': 2.0, 'train_ppl': 9.5, 'val_ppl': 9.75}, 4000)
     out = capsys.readouterr().out
     assert out.startswith('迭代周期 1/10') and '训练困惑度 9.50' in out and '验证困惑度 9.75' in out
     assert '词元/秒' in out and 'ppl' not in out
-    summary = {'device': 'cpu', 'epochs': 2, 'seconds_per_epoch': 1.0, 'tokens_per_second': 10.0,
-               'train_ppl': 9.0, 'val_ppl': 9.5}
-    table = compare_runs({'a': summary}, lang='zh-hant')
-    assert table.header[:3] == ['模型', '裝置', '迭代週期數'] and '驗證困惑度' in table._repr_html_()
 
 
 def test_metrics_are_the_train_and_val_keys():

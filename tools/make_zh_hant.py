@@ -13,7 +13,7 @@ import ast
 import sys
 from pathlib import Path
 
-from zh_hant_convert import GLOSSARY, _opencc, apply_glossary, convert_text, read_glossary  # noqa: F401 (re-exported)
+from zh_hant_convert import convert_text
 from zh_hant_myst import convert_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,15 +91,15 @@ def main(argv=None):
     parser.add_argument('--out', default=OUT_DIR, type=Path, help='folder of the generated pages')
     args = parser.parse_args(argv)
     labels = labels_module()
+    labels_stale = not LABELS_OUT.exists() or LABELS_OUT.read_text(encoding='utf-8') != labels
     if not args.check:
         write_pages(args.src, args.out)
-        if not LABELS_OUT.exists() or LABELS_OUT.read_text(encoding='utf-8') != labels:
+        if labels_stale:
             LABELS_OUT.write_text(labels, encoding='utf-8')
             print(f'wrote {LABELS_OUT}')
         return 0
     problems = [(Path(args.out) / name, reason) for name, reason in stale_pages(args.src, args.out)]
-    if not LABELS_OUT.exists() or LABELS_OUT.read_text(encoding='utf-8') != labels:
-        problems.append((LABELS_OUT, 'stale'))
+    problems += [(LABELS_OUT, 'stale')] if labels_stale else []
     for path, reason in problems:
         print(f'{path}: {reason}', file=sys.stderr)
     if problems:
