@@ -48,6 +48,13 @@ def test_the_setup_cell_and_the_book_name_one_repository():
     assert '{repo_url}' in (ROOT / 'tools' / 'setup_cell.txt').read_text()
     pages = list((ROOT / 'chapters').glob('*/*.md'))
     assert pages and all(f'd2lmini @ git+{url}' in p.read_text(encoding='utf-8') for p in pages)
+    # Prose links into this repository (e.g. to BENCHMARKS.md) use the same address: any GitHub repository a page
+    # links to is this one or a named outside project, so a changed repository.url leaves no stale link behind.
+    outside = {'pytorch/pytorch', 'd2l-ai/d2l-en', 'd2l-ai/d2l-zh'}
+    this = '/'.join(url.rstrip('/').split('/')[-2:])
+    linked = {m.group(1) for p in pages for m in re.finditer(r'https://github\.com/([\w.-]+/[\w.-]+)',
+                                                               p.read_text(encoding='utf-8'))}
+    assert this in linked and linked <= outside | {this}, linked - outside - {this}
 
 
 @pytest.fixture(scope='module')
