@@ -100,4 +100,13 @@ ZH_HANT = {
     'run_best': '{hidden} 個隱藏單元，{windows:,} 個視窗，第 {epoch} 個迭代週期的權重',
     'run_wd': '{hidden} 個隱藏單元，{windows:,} 個視窗，權重衰減，第 {epoch} 個迭代週期後',
     'run_chapter': '{hidden} 個隱藏單元，{windows:,} 個視窗，第 {epoch} 個迭代週期後（正文的設定）',
+    'framework': '框架',
+    'device': '裝置',
+    'parameters': '參數量',
+    's_per_epoch': '每個迭代週期的秒數，中位數（最小–最大）',
+    'first_epoch': '第一個迭代週期，秒',
+    'tokens_per_s': '詞元/秒',
+    'final_val_ppl': '第 {epochs} 個迭代週期後的驗證困惑度',
+    'ran_here': '在本頁執行',
+    'recorded_run': '{date} 記錄',
 }

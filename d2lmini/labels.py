@@ -137,6 +137,16 @@ TERMS = {  # key: (English, 简体中文)
                '{hidden} 个隐藏单元，{windows:,} 个窗口，权重衰减，第 {epoch} 个迭代周期后'),
     'run_chapter': ("{hidden} hidden units, {windows:,} windows, after epoch {epoch} (the chapter's setting)",
                     '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期后（正文的设置）'),
+    # the frameworks page (d2lmini.framework_table)
+    'framework': ('framework', '框架'),
+    'device': ('device', '设备'),
+    'parameters': ('parameters', '参数量'),
+    's_per_epoch': ('s per epoch, median (min–max)', '每个迭代周期的秒数，中位数（最小–最大）'),
+    'first_epoch': ('first epoch, s', '第一个迭代周期，秒'),
+    'tokens_per_s': ('tokens/s', '词元/秒'),
+    'final_val_ppl': ('val ppl after epoch {epochs}', '第 {epochs} 个迭代周期后的验证困惑度'),
+    'ran_here': ('run on this page', '在本页运行'),
+    'recorded_run': ('recorded {date}', '{date} 记录'),
 }
 
 
