@@ -8,7 +8,7 @@ Seconds per epoch are the median over the epochs after the first, with the range
 """
 from . import results
 from .frameworks import Run
-from .labels import label, labels
+from .labels import label, labels, page_language
 from .tables import Table
 
 RECORDED = 'frameworks'  # d2lmini/recorded/frameworks.json
@@ -19,18 +19,18 @@ def recorded_runs(name=RECORDED):
     return [Run.from_row(row) for row in results.read(name)['rows']]
 
 
-def _device(run, lang):
-    if not run.recorded:
-        return run.device
+def _recorded_on(run, lang):
+    """'recorded 2026-11-27: AMD EPYC, CPU threads: 1': the group label of a recorded run."""
     threads = run.recorded.get('threads')
     parts = (run.recorded.get('device_name'), threads and label('threads', lang).format(n=threads))
-    detail = ', '.join(str(x) for x in parts if x)
-    return f'{run.device} ({detail})' if detail else run.device
+    sep = ', ' if page_language(lang) == 'en' else '，'
+    device = sep.join(str(x) for x in parts if x) or run.device
+    return label('recorded', lang).format(date=run.recorded.get('date', '?'), device=device)
 
 
 def _row(run, lang):
     low, high = run.seconds_range
-    return [run.framework, _device(run, lang), f'{run.num_params:,}',
+    return [run.framework, run.device, f'{run.num_params:,}',
             (f'{run.seconds_per_epoch:.3f}', f'{low:.3f}–{high:.3f}'),
             f'{run.epoch_seconds[0]:.2f}', f'{run.tokens_per_second:,.0f}', f'{run.val_ppl[-1]:.2f}']
 
@@ -50,8 +50,7 @@ def table(runs, recorded=(), lang=None):
     words = labels(('framework', 'device', 'parameters', 's_per_epoch', 'first_epoch', 'tokens_per_s', 'ran_here'), lang)
     header = [words['framework'], words['device'], words['parameters'], words['s_per_epoch'], words['first_epoch'],
               words['tokens_per_s'], label('final_val_ppl', lang).format(epochs=epochs.pop())]
-    groups = [words['ran_here']] * len(runs) + [
-        label('recorded_run', lang).format(date=run.recorded.get('date', '?')) for run in recorded]
+    groups = [words['ran_here']] * len(runs) + [_recorded_on(run, lang) for run in recorded]
     return Table(header, [_row(run, lang) for run in runs + recorded], groups=groups,
                  caption=results.caption([run.recorded for run in recorded], lang))
 

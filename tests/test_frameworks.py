@@ -123,7 +123,7 @@ def test_table_groups_recorded_runs_in_the_pages_language():
               recorded={'date': '2026-11-27', 'command': 'python benchmarks/record_mxnet.py', 'threads': 1,
                         'device_name': 'EPYC'})
     text = repr(framework_table.table([live], [old], lang='zh'))
-    assert '框架' in text and '在本页运行' in text and '2026-11-27 记录' in text and 'CPU 线程数：1' in text
+    assert '框架' in text and '在本页运行' in text and '2026-11-27 记录：EPYC，CPU 线程数：1' in text
     assert 'python benchmarks/record_mxnet.py' in text.splitlines()[0]  # the caption names the command
     assert '0.600 (0.500–0.700)' in text and '8.50' in text and '2,908' in text
     assert '第 3 个迭代周期后的验证困惑度' in text

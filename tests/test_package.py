@@ -72,9 +72,13 @@ def test_the_wheel_declares_the_pyproject_dependencies(wheel):
         metadata = zf.read(next(n for n in zf.namelist() if n.endswith('.dist-info/METADATA'))).decode()
         names = zf.namelist()
     declared = sorted(line.split(':', 1)[1].strip() for line in metadata.splitlines() if line.startswith('Requires-Dist:'))
-    assert declared == sorted(pyproject()['project']['dependencies'])
+    base = [d for d in declared if 'extra ==' not in d]
+    extras = sorted(d.split(';')[0].strip() for d in declared if 'extra == "frameworks"' in d)
+    assert base == sorted(pyproject()['project']['dependencies'])
+    assert extras == sorted(pyproject()['project']['optional-dependencies']['frameworks'])
+    assert len(declared) == len(base) + len(extras)  # no other extra
     for asset in ('generator-math.js', 'generator-page.js', 'generator.css', '_labels_zh_hant.py', 'recorded/speed.json',
-                  'recorded/init.json'):
+                  'recorded/init.json', 'recorded/frameworks.json'):
         assert f'd2lmini/{asset}' in names, f'{asset} is missing from the wheel'
 
 
