@@ -35,6 +35,7 @@ class RNNLM(gluon.HybridBlock):
         H = self.rnn(inputs)  # (num_steps, batch, num_hiddens)
         return self.dense(H).swapaxes(0, 1)  # (batch, steps, vocab)
 
+
 def main(windows_path, num_epochs, out_path):
     mx.random.seed(0)
     windows = frameworks.Windows.load(windows_path)
@@ -52,7 +53,7 @@ def main(windows_path, num_epochs, out_path):
         grads = [p.grad() for p in model.collect_params().values() if p.grad_req != 'null']
         gluon.utils.clip_global_norm(grads, 1.0)
         trainer.step(1)  # the loss is already a mean: no further division
-        return loss.asnumpy()
+        return loss  # an NDArray: reading it (asscalar) would wait for the engine
 
     def logits(X):
         return model(nd.array(X, dtype='int32')).asnumpy()

@@ -42,7 +42,21 @@ def venv_python(venv):
         print(f'creating {venv} with {" ".join(MXNET_PINS)}', flush=True)
         subprocess.run([sys.executable, '-m', 'venv', str(venv)], check=True)
         subprocess.run([str(python), '-m', 'pip', 'install', '--quiet', *MXNET_PINS], check=True)
+    if subprocess.run([str(python), '-c', 'import mxnet'], capture_output=True).returncode != 0:
+        raise SystemExit(f'{venv} cannot import mxnet (an install that stopped halfway?); remove that folder '
+                         f'and run this script again to recreate it with {" ".join(MXNET_PINS)}.')
     return python
+
+
+def omp_threads():
+    """``OMP_NUM_THREADS`` as a positive int (what MXNet's CPU operators use), or a clear error."""
+    value = os.environ.get('OMP_NUM_THREADS')
+    if value is None:
+        raise SystemExit('set OMP_NUM_THREADS (the page runs every framework on one CPU thread): '
+                         'OMP_NUM_THREADS=1 python benchmarks/record_mxnet.py')
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f'OMP_NUM_THREADS must be a positive integer, got {value!r}.')
+    return int(value)
 
 
 def main(argv=None):
@@ -53,6 +67,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error('--epochs must be at least 1')
+    threads = omp_threads()
     python = venv_python(args.venv.resolve())
     data = d2lmini.TimeMachine(batch_size=1024, num_steps=32)
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,8 +76,9 @@ def main(argv=None):
         subprocess.run([str(python), str(ROOT / 'benchmarks' / 'mxnet_rnn.py'), str(Path(tmp) / 'windows.npz'),
                         str(args.epochs), str(out)], check=True)
         row = json.loads(out.read_text(encoding='utf-8'))
-    command = 'python benchmarks/record_mxnet.py ' + shlex.join(argv if argv is not None else sys.argv[1:])
-    row.update(device_name=cpu_name(), threads=int(os.environ.get('OMP_NUM_THREADS', '0')) or os.cpu_count(),
+    command = (f'OMP_NUM_THREADS={threads} python benchmarks/record_mxnet.py '
+               + shlex.join(argv if argv is not None else sys.argv[1:]))
+    row.update(device_name=cpu_name(), threads=threads,
                epochs=args.epochs, date=datetime.date.today().isoformat(), command=command.strip(),
                platform=platform.platform(terse=True))
     print(f"{row['framework']}: {len(row['val_ppl'])} epochs, val ppl {row['val_ppl'][-1]:.2f}, "

@@ -4,7 +4,9 @@ Recorded runs come from ``d2lmini/recorded/frameworks.json`` (``benchmarks/recor
 their own group, labelled with their date and device, and the caption names the command that wrote them, so a
 reader never mistakes a number from another machine for one measured on the page.
 Seconds per epoch are the median over the epochs after the first, with the range in small print; the first epoch
-(which also compiles, for JAX and Keras) gets a column of its own instead of being averaged in.
+(which also compiles, for JAX and Keras) gets a column of its own instead of being averaged in. "CPU s / wall s"
+is the process's CPU time over wall time (median over the later epochs): about 1 where a framework really ran on one
+CPU thread, well above 1 where it used more, below 1 where it waited (for a GPU, or for other programs).
 """
 from . import results
 from .frameworks import Run
@@ -28,11 +30,12 @@ def _recorded_on(run, lang):
     return label('recorded', lang).format(date=run.recorded.get('date', '?'), device=device)
 
 
-def _row(run, lang):
+def _row(run):
     low, high = run.seconds_range
     return [run.framework, run.device, f'{run.num_params:,}',
             (f'{run.seconds_per_epoch:.3f}', f'{low:.3f}–{high:.3f}'),
-            f'{run.epoch_seconds[0]:.2f}', f'{run.tokens_per_second:,.0f}', f'{run.val_ppl[-1]:.2f}']
+            f'{run.epoch_seconds[0]:.2f}', f'{run.cpu_share:.2f}', f'{run.tokens_per_second:,.0f}',
+            f'{run.val_ppl[-1]:.2f}']
 
 
 def _legend_name(run, lang):
@@ -47,11 +50,12 @@ def table(runs, recorded=(), lang=None):
     epochs = {len(run.val_ppl) for run in runs + recorded}
     if len(epochs) != 1:
         raise ValueError(f'the runs have different numbers of epochs ({sorted(epochs)}); a table compares equals.')
-    words = labels(('framework', 'device', 'parameters', 's_per_epoch', 'first_epoch', 'tokens_per_s', 'ran_here'), lang)
+    words = labels(('framework', 'device', 'parameters', 's_per_epoch', 'first_epoch', 'cpu_share', 'tokens_per_s',
+                    'ran_here'), lang)
     header = [words['framework'], words['device'], words['parameters'], words['s_per_epoch'], words['first_epoch'],
-              words['tokens_per_s'], label('final_val_ppl', lang).format(epochs=epochs.pop())]
+              words['cpu_share'], words['tokens_per_s'], label('final_val_ppl', lang).format(epochs=epochs.pop())]
     groups = [words['ran_here']] * len(runs) + [_recorded_on(run, lang) for run in recorded]
-    return Table(header, [_row(run, lang) for run in runs + recorded], groups=groups,
+    return Table(header, [_row(run) for run in runs + recorded], groups=groups,
                  caption=results.caption([run.recorded for run in recorded], lang))
 
 

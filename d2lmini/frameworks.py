@@ -18,9 +18,12 @@ Trade-offs:
   is the initial weights: each framework keeps its own default initialization.
 - One metric for all: validation perplexity is ``exp`` of the mean cross-entropy, computed here in NumPy (float64)
   from each framework's logits, so no framework's loss function is trusted to average the same way.
-- Time: wall-clock seconds per epoch. JAX dispatches work asynchronously, so the clock stops only after the
-  epoch's last loss has been read back as a Python float (which waits for the work). The first epoch also
-  compiles (XLA for JAX, ``tf.function`` tracing for Keras): ``Run`` reports the median of the later epochs
+- Time: wall-clock seconds per epoch, and this process's CPU seconds beside them (on a CPU held to one thread
+  the two agree; CPU time well above wall time means a framework used more threads than asked). JAX and PyTorch
+  on a GPU run asynchronously, so the clocks stop only after the epoch's last loss has been read back as a Python
+  number, which waits for the work; steps return the loss as a tensor, not a number, so that nothing forces a
+  wait inside the epoch (Keras's ``train_on_batch`` returns a number, so it waits at every step). The first epoch
+  also compiles (XLA for JAX, ``tf.function`` tracing for Keras): ``Run`` reports the median of the later epochs
   and keeps the first apart.
 - Greedy text: the prefix and the characters generated so far go in one fixed-length ``(1, num_steps)`` array,
   padded at the end. An RNN reads left to right, so the padding cannot change the logits at earlier positions,
@@ -122,7 +125,8 @@ class Run:
     """One framework's run: wall seconds and validation perplexity per epoch, and greedy text before and after."""
     framework: str
     device: str
-    epoch_seconds: list = field(default_factory=list)
+    epoch_seconds: list = field(default_factory=list)  # wall clock
+    cpu_seconds: list = field(default_factory=list)  # this process's CPU time, all threads
     val_ppl: list = field(default_factory=list)
     untrained: str = ''
     trained: str = ''
@@ -142,36 +146,54 @@ class Run:
         return min(later), max(later)
 
     @property
+    def cpu_share(self):
+        """Median over the later epochs of CPU seconds per wall second: about 1 for one busy thread."""
+        pairs = list(zip(self.cpu_seconds, self.epoch_seconds))
+        return statistics.median(cpu / wall for cpu, wall in (pairs[1:] or pairs))
+
+    @property
     def tokens_per_second(self):
         return self.tokens_per_epoch / self.seconds_per_epoch
 
     def as_row(self):
         """A JSON-ready dict (the recorded file's row); ``Run.from_row`` reads it back."""
-        row = {k: getattr(self, k) for k in ('framework', 'device', 'epoch_seconds', 'val_ppl', 'untrained',
-                                             'trained', 'tokens_per_epoch', 'num_params')}
-        return {**row, **(self.recorded or {})}
+        return {**{k: getattr(self, k) for k in ROW_FIELDS}, **(self.recorded or {})}
 
     @classmethod
     def from_row(cls, row):
-        names = ('framework', 'device', 'epoch_seconds', 'val_ppl', 'untrained', 'trained', 'tokens_per_epoch',
-                 'num_params')
+        names = ROW_FIELDS
         missing = [k for k in names if k not in row]
         if missing:
             raise ValueError(f'a recorded run lacks {missing}; rerun the command that wrote it.')
         return cls(**{k: row[k] for k in names}, recorded={k: v for k, v in row.items() if k not in names})
 
 
+ROW_FIELDS = ('framework', 'device', 'epoch_seconds', 'cpu_seconds', 'val_ppl', 'untrained', 'trained',
+              'tokens_per_epoch', 'num_params')
+
+
+def as_number(loss):
+    """A loss as a Python float, waiting for the device: ``.item()`` (PyTorch, JAX, NumPy), ``.asscalar()`` (MXNet)."""
+    if hasattr(loss, 'item'):
+        return loss.item()
+    return float(loss.asscalar()) if hasattr(loss, 'asscalar') else float(loss)
+
+
 def train(framework, device, step, logits_fn, windows, num_epochs, num_params=0, prefix='it has', num_preds=20,
-          seed=0, clock=time.perf_counter):
+          seed=0, clock=time.perf_counter, cpu_clock=time.process_time):
     """Train with ``step`` for ``num_epochs`` epochs in the shared batch order; returns a ``Run``."""
+    num_batches = len(windows.X_train) // windows.batch_size
+    if num_epochs < 1 or num_batches < 1:
+        raise ValueError(f'need at least one epoch and one full batch; got num_epochs={num_epochs} and '
+                         f'{len(windows.X_train)} training windows for batches of {windows.batch_size}.')
     run = Run(framework, str(device), untrained=greedy(logits_fn, windows, prefix, num_preds), num_params=num_params)
     for epoch in range(num_epochs):
-        start, loss, num_batches = clock(), None, 0
+        start, cpu_start = clock(), cpu_clock()
         for X, Y in windows.batches(epoch, seed):
             loss = step(X, Y)
-            num_batches += 1
-        loss = float(np.asarray(loss))  # waits for the epoch's work (asynchronous dispatch)
+        loss = as_number(loss)  # waits for the epoch's work (asynchronous dispatch)
         run.epoch_seconds.append(clock() - start)
+        run.cpu_seconds.append(cpu_clock() - cpu_start)
         if not np.isfinite(loss):
             raise FloatingPointError(f'{framework}: the training loss is {loss} in epoch {epoch + 1}.')
         run.val_ppl.append(perplexity(logits_fn, windows.X_val, windows.Y_val, windows.batch_size))

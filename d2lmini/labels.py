@@ -143,6 +143,7 @@ TERMS = {  # key: (English, 简体中文)
     'parameters': ('parameters', '参数量'),
     's_per_epoch': ('s per epoch, median (min–max)', '每个迭代周期的秒数，中位数（最小–最大）'),
     'first_epoch': ('first epoch, s', '第一个迭代周期，秒'),
+    'cpu_share': ('CPU s / wall s', 'CPU 时间 / 实际耗时'),
     'tokens_per_s': ('tokens/s', '词元/秒'),
     'final_val_ppl': ('val ppl after epoch {epochs}', '第 {epochs} 个迭代周期后的验证困惑度'),
     'ran_here': ('run on this page', '在本页运行'),

@@ -1,6 +1,7 @@
 """The frameworks page's shared machinery (d2lmini.frameworks, framework_table) and its recorded MXNet run."""
 import ast
 import importlib.metadata
+import os
 import re
 import subprocess
 import sys
@@ -55,6 +56,15 @@ def test_windows_are_the_datasets_splits_as_int32(small_data, windows, tmp_path)
     assert all(np.array_equal(getattr(loaded, k), getattr(windows, k)) for k in ('X_train', 'Y_train', 'X_val'))
 
 
+def test_a_partial_last_batch_sits_the_epoch_out(small_data):
+    windows = Windows.from_data(small_data)
+    windows.batch_size = 100  # 512 windows: 5 full batches, 12 left out
+    batches = [X for X, _ in windows.batches(0)]
+    assert [len(X) for X in batches] == [100] * 5
+    used = {X.tobytes() for X in np.concatenate(batches)[:, None]}
+    assert len(used) == 500 and used < {X.tobytes() for X in windows.X_train[:, None]}
+
+
 def test_batch_order_is_shared_seeded_and_full(windows):
     first = [X for X, _ in windows.batches(0)]
     assert all(np.array_equal(a, b) for a, b in zip(first, [X for X, _ in windows.batches(0)]))
@@ -97,29 +107,56 @@ def test_greedy_never_emits_unk_and_refuses_what_does_not_fit(windows):
 def test_train_learns_times_epochs_and_stops_on_nan(windows, make_lm):
     model = make_lm('concise', vocab_size=len(windows.tokens), num_hiddens=16)
     step, logits = torch_functions(model)
-    ticks = iter(range(1000))
-    run = train('PyTorch', 'cpu', step, logits, windows, 4, num_params=7, num_preds=4, clock=lambda: next(ticks))
+    run = train('PyTorch', 'cpu', step, logits, windows, 4, num_params=7, num_preds=4)
     assert run.val_ppl[-1] < run.val_ppl[0] < len(windows.tokens) + 1
-    assert len(run.epoch_seconds) == 4 and all(s > 0 for s in run.epoch_seconds)
+    assert len(run.epoch_seconds) == len(run.cpu_seconds) == 4 and all(s > 0 for s in run.epoch_seconds)
     assert run.tokens_per_epoch == 8 * 64 * 16 and run.num_params == 7 and len(run.trained) == 6 + 4
     assert run.seconds_per_epoch == np.median(run.epoch_seconds[1:])
     assert run.tokens_per_second == run.tokens_per_epoch / run.seconds_per_epoch
     with pytest.raises(FloatingPointError, match='epoch 1'):
         train('broken', 'cpu', lambda X, Y: np.float32('nan'), logits, windows, 2, num_preds=4)
+    with pytest.raises(ValueError, match='at least one epoch'):
+        train('none', 'cpu', step, logits, windows, 0, num_preds=4)
+
+
+class LateLoss:
+    """A loss whose value is ready only when read (like a JAX array): reading it advances the fake clock."""
+
+    def __init__(self, clock):
+        self.clock = clock
+
+    def item(self):
+        self.clock.now += 10  # the work the device was still doing
+        return 1.0
+
+
+def test_the_clock_stops_after_the_last_loss_is_read(windows):
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            self.now += 1
+            return self.now
+    clock = Clock()
+    zeros = lambda X: np.zeros(X.shape + (len(windows.tokens),))  # noqa: E731
+    run = train('late', 'cpu', lambda X, Y: LateLoss(clock), zeros, windows, 2, num_preds=2, clock=clock,
+                cpu_clock=lambda: 0.0)
+    assert run.epoch_seconds == [11, 11]  # the 10 spent reading the loss are inside each epoch's time
 
 
 def test_run_rows_round_trip_and_a_damaged_row_is_named():
-    run = Run('X', 'cpu', [2.0, 1.0, 3.0], [9.0, 8.0, 7.5], 'it hasqq', 'it has a', 100, 5,
+    run = Run('X', 'cpu', [5.0, 1.0, 3.0], [5.0, 1.0, 6.0], [9.0, 8.0, 7.5], 'it hasqq', 'it has a', 100, 5,
               recorded={'date': '2026-01-01', 'command': 'python x.py'})
     back = Run.from_row(run.as_row())
-    assert back == run and back.seconds_per_epoch == 2.0 and back.seconds_range == (1.0, 3.0)
+    assert back == run and back.seconds_per_epoch == 2.0 and back.seconds_range == (1.0, 3.0)  # epoch 1 apart
+    assert back.cpu_share == 1.5 and back.tokens_per_second == 50
     with pytest.raises(ValueError, match='num_params'):
         Run.from_row({k: v for k, v in run.as_row().items() if k != 'num_params'})
 
 
 def test_table_groups_recorded_runs_in_the_pages_language():
-    live = Run('JAX', 'cpu', [2.0, 0.5, 0.7], [12.0, 9.0, 8.5], 'a', 'b', 1000, 2876)
-    old = Run('MXNet', 'cpu', [3.0, 1.0, 1.0], [13.0, 10.0, 8.9], 'a', 'b', 1000, 2908,
+    live = Run('JAX', 'cpu', [2.0, 0.5, 0.7], [2.0, 0.5, 0.7], [12.0, 9.0, 8.5], 'a', 'b', 1000, 2876)
+    old = Run('MXNet', 'cpu', [3.0, 1.0, 1.0], [3.0, 1.0, 1.0], [13.0, 10.0, 8.9], 'a', 'b', 1000, 2908,
               recorded={'date': '2026-11-27', 'command': 'python benchmarks/record_mxnet.py', 'threads': 1,
                         'device_name': 'EPYC'})
     text = repr(framework_table.table([live], [old], lang='zh'))
@@ -128,7 +165,7 @@ def test_table_groups_recorded_runs_in_the_pages_language():
     assert '0.600 (0.500–0.700)' in text and '8.50' in text and '2,908' in text
     assert '第 3 个迭代周期后的验证困惑度' in text
     with pytest.raises(ValueError, match='different numbers of epochs'):
-        framework_table.table([live], [Run('Y', 'cpu', [1.0], [9.0], 'a', 'b', 1, 1)])
+        framework_table.table([live], [Run('Y', 'cpu', [1.0], [1.0], [9.0], 'a', 'b', 1, 1)])
     import matplotlib
     matplotlib.use('Agg')
     ax = framework_table.plot([live], [old], lang='en')
@@ -139,8 +176,10 @@ def test_recorded_mxnet_run_is_complete_and_matches_the_page():
     runs = framework_table.recorded_runs()
     assert [r.framework for r in runs] == ['MXNet 1.9.1']
     (run,) = runs
-    assert run.recorded['epochs'] == len(run.val_ppl) == len(run.epoch_seconds) == 40
-    assert run.recorded['command'].startswith('python benchmarks/record_mxnet.py')
+    assert run.recorded['epochs'] == len(run.val_ppl) == len(run.epoch_seconds) == len(run.cpu_seconds) == 40
+    assert run.recorded['command'].startswith(f"OMP_NUM_THREADS={run.recorded['threads']} python "
+                                              'benchmarks/record_mxnet.py')
+    assert 0.5 < run.cpu_share < 1.5  # one busy thread
     assert run.recorded['numpy'] == '1.23.5' and re.fullmatch(r'\d{4}-\d\d-\d\d', run.recorded['date'])
     assert run.val_ppl[-1] < 9 and run.trained.startswith('it has')
     concise = d2lmini.RNNLM(d2lmini.RNN(28, 32), vocab_size=28, lr=1)
@@ -162,17 +201,31 @@ def test_pages_show_the_mxnet_model_that_ran():
 
 
 def test_framework_extra_is_pinned_to_cpu_builds_and_installed():
+    from packaging.requirements import Requirement
     extra = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['optional-dependencies']['frameworks']
-    pins = dict(pin.split('==') for pin in extra)
-    assert set(pins) == {'jax', 'flax', 'optax', 'keras', 'tensorflow-cpu'}
-    for name, version in pins.items():  # the versions the committed pages were executed with
-        assert importlib.metadata.version(name) == version, name
+    reqs = [Requirement(r) for r in extra]
+    assert all(str(r.specifier).startswith('==') for r in reqs)
+    linux = {'sys_platform': 'linux', 'platform_machine': 'x86_64'}
+    mac = {'sys_platform': 'darwin', 'platform_machine': 'arm64'}
+    windows = {'sys_platform': 'win32', 'platform_machine': 'AMD64'}
+    applies = lambda r, env: r.marker is None or r.marker.evaluate(env)  # noqa: E731
+    base = {'jax', 'flax', 'optax', 'keras'}
+    assert {r.name for r in reqs if applies(r, linux)} == base | {'tensorflow-cpu'}
+    assert {r.name for r in reqs if applies(r, windows)} == base | {'tensorflow-cpu'}
+    assert {r.name for r in reqs if applies(r, mac)} == base | {'tensorflow'}  # no CPU-only wheel there
+    for r in reqs:  # the versions the committed pages were executed with
+        if applies(r, {}):
+            assert importlib.metadata.version(r.name) == str(r.specifier)[2:], r.name
 
 
-def test_mxnet_recorder_refuses_a_venv_without_python(tmp_path):
+@pytest.mark.parametrize('threads, message', [('1', 'has no bin/python'), ('two', 'positive integer'),
+                                              (None, 'set OMP_NUM_THREADS')])
+def test_mxnet_recorder_refuses_bad_settings_and_keeps_files(tmp_path, threads, message):
     (tmp_path / 'venv').mkdir()
     (tmp_path / 'venv' / 'keep.txt').write_text('mine')
+    env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
+    env.update({} if threads is None else {'OMP_NUM_THREADS': threads})
     proc = subprocess.run([sys.executable, str(ROOT / 'benchmarks' / 'record_mxnet.py'), '--venv',
-                           str(tmp_path / 'venv'), '--dry-run'], capture_output=True, text=True)
-    assert proc.returncode != 0 and 'has no bin/python' in proc.stderr
+                           str(tmp_path / 'venv'), '--dry-run'], capture_output=True, text=True, env=env)
+    assert proc.returncode != 0 and message in proc.stderr
     assert (tmp_path / 'venv' / 'keep.txt').read_text() == 'mine'

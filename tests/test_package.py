@@ -73,9 +73,11 @@ def test_the_wheel_declares_the_pyproject_dependencies(wheel):
         names = zf.namelist()
     declared = sorted(line.split(':', 1)[1].strip() for line in metadata.splitlines() if line.startswith('Requires-Dist:'))
     base = [d for d in declared if 'extra ==' not in d]
-    extras = sorted(d.split(';')[0].strip() for d in declared if 'extra == "frameworks"' in d)
+    from packaging.requirements import Requirement
+    pin = lambda r: f'{r.name}{r.specifier}'  # noqa: E731
+    extras = sorted(pin(Requirement(d)) for d in declared if 'extra == "frameworks"' in d)
     assert base == sorted(pyproject()['project']['dependencies'])
-    assert extras == sorted(pyproject()['project']['optional-dependencies']['frameworks'])
+    assert extras == sorted(pin(Requirement(r)) for r in pyproject()['project']['optional-dependencies']['frameworks'])
     assert len(declared) == len(base) + len(extras)  # no other extra
     for asset in ('generator-math.js', 'generator-page.js', 'generator.css', '_labels_zh_hant.py', 'recorded/speed.json',
                   'recorded/init.json', 'recorded/frameworks.json'):
