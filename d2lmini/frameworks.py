@@ -134,22 +134,24 @@ class Run:
     num_params: int = 0
     recorded: dict = None  # for a recorded row: date, versions and the command that wrote it
 
+    @staticmethod
+    def _later(values):
+        """The epochs after the first (which also compiles); the first epoch if it is the only one."""
+        return list(values)[1:] or list(values)
+
     @property
     def seconds_per_epoch(self):
-        """Median over the epochs after the first (which also compiles); the first epoch if it is the only one."""
-        later = self.epoch_seconds[1:] or self.epoch_seconds
-        return statistics.median(later)
+        return statistics.median(self._later(self.epoch_seconds))
 
     @property
     def seconds_range(self):
-        later = self.epoch_seconds[1:] or self.epoch_seconds
+        later = self._later(self.epoch_seconds)
         return min(later), max(later)
 
     @property
     def cpu_share(self):
         """Median over the later epochs of CPU seconds per wall second: about 1 for one busy thread."""
-        pairs = list(zip(self.cpu_seconds, self.epoch_seconds))
-        return statistics.median(cpu / wall for cpu, wall in (pairs[1:] or pairs))
+        return statistics.median(cpu / wall for cpu, wall in self._later(zip(self.cpu_seconds, self.epoch_seconds)))
 
     @property
     def tokens_per_second(self):
@@ -161,11 +163,10 @@ class Run:
 
     @classmethod
     def from_row(cls, row):
-        names = ROW_FIELDS
-        missing = [k for k in names if k not in row]
+        missing = [k for k in ROW_FIELDS if k not in row]
         if missing:
             raise ValueError(f'a recorded run lacks {missing}; rerun the command that wrote it.')
-        return cls(**{k: row[k] for k in names}, recorded={k: v for k, v in row.items() if k not in names})
+        return cls(**{k: row[k] for k in ROW_FIELDS}, recorded={k: v for k, v in row.items() if k not in ROW_FIELDS})
 
 
 ROW_FIELDS = ('framework', 'device', 'epoch_seconds', 'cpu_seconds', 'val_ppl', 'untrained', 'trained',
