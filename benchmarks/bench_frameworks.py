@@ -21,12 +21,14 @@ import argparse
 import contextlib
 import io
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from d2lmini.speed import spread  # noqa: E402  (median, min, max)
+
 PAGE = ROOT / 'chapters' / 'en' / 'rnn-frameworks.md'
 STEPS = {'PyTorch': 'torch_step', 'JAX': 'flax_step', 'Keras': 'keras_step'}
 
@@ -59,10 +61,6 @@ def epoch(step, windows, index):
         loss = step(X, Y)
     float(np.asarray(loss))
     return time.perf_counter() - start, time.process_time() - cpu
-
-
-def spread(values):
-    return statistics.median(values), min(values), max(values)
 
 
 def main(argv=None):
@@ -101,5 +99,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    sys.path.insert(0, str(ROOT))
     main()

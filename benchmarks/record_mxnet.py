@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import d2lmini  # noqa: E402
 from d2lmini import results  # noqa: E402
-from d2lmini.frameworks import Windows  # noqa: E402
+from d2lmini.frameworks import Run, Windows  # noqa: E402
 from d2lmini.speed import cpu_name  # noqa: E402
 
 MXNET_PINS = ('mxnet==1.9.1', 'numpy==1.23.5')
@@ -82,7 +81,7 @@ def main(argv=None):
                epochs=args.epochs, date=datetime.date.today().isoformat(), command=command.strip(),
                platform=platform.platform(terse=True))
     print(f"{row['framework']}: {len(row['val_ppl'])} epochs, val ppl {row['val_ppl'][-1]:.2f}, "
-          f"median {statistics.median(row['epoch_seconds'][1:] or row['epoch_seconds']):.3f} s/epoch")
+          f"median {Run.from_row(row).seconds_per_epoch:.3f} s/epoch")
     if not args.dry_run:
         status = results.update('frameworks', row, key=('framework', 'device', 'device_name', 'threads'),
                                 about=ABOUT)
