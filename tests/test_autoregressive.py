@@ -1,4 +1,5 @@
-"""§9.1's noisy sine (``SineData``), the forecasters and forecasting helpers, and ``LinearRegression``'s init."""
+"""The §9.1 worked exercise's helpers: the noisy sine (``SineData``), the forecasters and forecasting helpers,
+and ``LinearRegression``'s init."""
 import math
 
 import pytest
@@ -6,8 +7,8 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini.sequence import (Constant, LastValue, SineData, StatefulRNN, Window, fit_tbptt, k_step_predictions,
-                              mse, multistep_predictions, streams)
+from d2lmini.book.autoregressive import (CarriedState, Constant, LastValue, SineData, Window, k_step_predictions,
+                                         mse, multistep_predictions, streams)
 
 
 class Shift(nn.Module):
@@ -81,29 +82,36 @@ def test_baselines():
     assert torch.equal(preds, torch.tensor([0.0, 1, 2, 2, 2, 2]))  # the last observation, repeated
 
 
+class TinyStateful(nn.Module):
+    """The page's StatefulRNN in its smallest form: an ``nn.RNN`` on one input and a linear head."""
+
+    def __init__(self, num_hiddens):
+        super().__init__()
+        self.rnn = nn.RNN(input_size=1, hidden_size=num_hiddens)
+        self.head = nn.Linear(num_hiddens, 1)
+
+    def forward(self, X):  # X: (batch, num_steps) -> (batch, num_steps)
+        outputs, _ = self.rnn(X.T.unsqueeze(-1))  # (num_steps, batch, num_hiddens)
+        return self.head(outputs).squeeze(-1).T
+
+
 def stateful(num_hiddens=5, seed=0):
     torch.manual_seed(seed)
-    return StatefulRNN(num_hiddens=num_hiddens, lr=0.01)
+    return CarriedState(TinyStateful(num_hiddens))
 
 
-def test_stateful_rnn_carries_its_state_across_chunks():
-    model, x = stateful(), torch.randn(3, 12)
-    whole, state = model(x)
-    first, mid = model(x[:, :5])
-    second, end = model(x[:, 5:], mid)
-    assert whole.shape == (3, 12) and state.shape == (1, 3, 5)
-    torch.testing.assert_close(torch.cat([first, second], 1), whole)
-    torch.testing.assert_close(end, state)
-    restarted, _ = model(x[:, 5:])  # without the carried state the second chunk reads differently
-    assert not torch.allclose(restarted, second)
-
-
-def test_stateful_observe_and_predict_match_forward():
-    model, x = stateful(), torch.randn(20)
-    states, first = model.observe(x)
-    preds, _ = model(x.reshape(1, -1))
+def test_carried_state_observe_and_predict_match_the_model():
+    forecaster, x = stateful(), torch.randn(20)
+    states, first = forecaster.observe(x)
     assert first == 0 and states.shape == (20, 5)
-    torch.testing.assert_close(model.predict(states), preds.reshape(-1))
+    torch.testing.assert_close(forecaster.predict(states), forecaster.model(x.reshape(1, -1)).reshape(-1))
+
+
+def test_carried_state_advance_reads_a_forecast_like_an_observation():
+    forecaster, x = stateful(), torch.randn(12)
+    states, _ = forecaster.observe(x)
+    stepped = forecaster.advance(states[-2:-1], x[-1:])  # the state after x[10], then x[11] fed in
+    torch.testing.assert_close(stepped, states[-1:])
 
 
 @pytest.mark.parametrize('make', [lambda: Window(nn.Linear(3, 1), tau=3), stateful], ids=['window', 'stateful'])
@@ -135,45 +143,6 @@ def test_streams_split_the_series_in_order():
     assert torch.equal(targets, inputs + 1)
     with pytest.raises(ValueError, match='streams'):
         streams(torch.arange(3.0), batch_size=4)
-
-
-class Spy(StatefulRNN):
-    """Records the state each chunk starts from, and the state it hands on."""
-
-    def forward(self, X, state=None):
-        preds, new = super().forward(X, state)
-        self.calls.append((X.shape[1], state, new))
-        return preds, new
-
-
-def test_fit_tbptt_carries_detaches_and_resets_the_state():
-    torch.manual_seed(0)
-    model = Spy(num_hiddens=4, lr=0.01)
-    model.calls = []
-    history = fit_tbptt(model, torch.randn(21), num_steps=3, batch_size=2, max_epochs=2)  # 2 streams of 10 steps
-    assert len(history) == 2 and len(model.calls) == 8  # chunks of 3, 3, 3, 1 per epoch
-    assert [n for n, _, _ in model.calls] == [3, 3, 3, 1] * 2
-    for i, (_, state, _) in enumerate(model.calls):
-        if i % 4 == 0:
-            assert state is None  # each epoch starts afresh
-        else:
-            previous = model.calls[i - 1][2]
-            assert not state.requires_grad and torch.equal(state, previous.detach())
-
-
-def test_fit_tbptt_learns_the_sine():
-    torch.manual_seed(0)
-    data = SineData(noise=0.0)
-    model = StatefulRNN(num_hiddens=8, lr=0.01)
-    history = fit_tbptt(model, data.x[:601], num_steps=30, batch_size=4, max_epochs=30)
-    assert history[-1] < history[0] / 10, history
-
-
-@pytest.mark.parametrize('kwargs', [dict(num_steps=0), dict(batch_size=1.5), dict(max_epochs=0)])
-def test_fit_tbptt_rejects_bad_arguments(kwargs):
-    args = {**dict(num_steps=3, batch_size=2, max_epochs=1), **kwargs}
-    with pytest.raises((ValueError, TypeError)):
-        fit_tbptt(stateful(), torch.randn(20), **args)
 
 
 def test_mse_skips_nan_and_start():

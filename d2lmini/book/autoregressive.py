@@ -1,4 +1,4 @@
-"""§9.1's toy sequence: a noisy sine, windowed and stateful forecasters, and k-step / multi-step forecasting.
+"""Helpers of the §9.1 worked exercise (``rnn-autoregressive``): the noisy sine, forecasters, k-step forecasting.
 
 D2L draws the noise from torch's global generator and builds the windows inside ``get_dataloader``; here the
 noise comes from a private ``torch.Generator`` seeded by ``seed`` (the same series whatever ran before), and
@@ -7,25 +7,22 @@ the windows are built once.
 Every forecaster has one interface, three methods on a batch of *states*:
 ``observe(x) -> (states, first)`` reads the series, row ``i`` being the state after reading ``x[first + i]``;
 ``predict(states) -> (n,)`` forecasts the next value; ``advance(states, preds)`` reads the forecasts as if they
-were observations. A windowed model's state is its last ``tau`` values (``Window``); ``StatefulRNN``'s state is
-its hidden vector, which summarizes the whole series read so far. So one ``k_step_predictions`` and one
-``multistep_predictions`` serve the linear model, both RNNs and the baselines, and a k-step forecast of ``x[t]``
-provably uses the observations up to ``x[t - k]`` only.
+were observations. A windowed model's state is its last ``tau`` values (``Window``); a stateful RNN's state is
+its hidden vector, which summarizes the whole series read so far (``CarriedState``). So one
+``k_step_predictions`` and one ``multistep_predictions`` serve the linear model, both RNNs and the baselines,
+and a k-step forecast of ``x[t]`` provably uses the observations up to ``x[t - k]`` only.
 
-``StatefulRNN`` trains by truncated backpropagation through time (``fit_tbptt``): the series is split into
-``batch_size`` contiguous streams read chunk by chunk, the hidden state is carried from one chunk to the next
-and detached in between, so gradients reach back at most ``num_steps`` values. The state is reset only at the
-start of each epoch. Trade-off: longer chunks let the gradient see longer dependencies, at the price of fewer,
-more expensive updates per epoch.
+The stateful RNN and its truncated-BPTT loop are written on the page itself, where the reader sees them; this
+module keeps only what cuts the series into the loop's streams (``streams``). Trade-off: the forecasting
+helpers stay here, tested once for every forecaster, at the price of a reader opening this file to see them.
 """
 import math
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-from .core import DataModule, Module
-from .utils import check_positive_int
+from ..core import DataModule
+from ..utils import check_positive_int
 
 
 class SineData(DataModule):
@@ -89,38 +86,26 @@ class LastValue(nn.Module):
         return X[:, -1:]
 
 
-class StatefulRNN(Module):
-    """An ``nn.RNN`` reading the series one value per step, carrying its hidden state; a linear head predicts.
+class CarriedState(nn.Module):
+    """A model that reads the series one value per step as a forecaster whose state is its hidden vector.
 
-    ``forward(X, state)`` maps chunks ``(batch, num_steps)`` to one-step predictions ``(batch, num_steps)`` and
-    the final state ``(1, batch, num_hiddens)``; pass that state to the next chunk to continue the series.
+    ``model`` has ``rnn``, an ``nn.RNN`` with one input, and ``head``, a linear layer from the hidden state to the
+    next value (the page's ``StatefulRNN``). The state after reading ``x[t]`` summarizes all of ``x[:t + 1]``.
     """
 
-    def __init__(self, num_hiddens, lr):
+    def __init__(self, model):
         super().__init__()
-        self.save_hyperparameters()
-        self.rnn = nn.RNN(input_size=1, hidden_size=check_positive_int('num_hiddens', num_hiddens))
-        self.head = nn.Linear(num_hiddens, 1)
-
-    def forward(self, X, state=None):
-        outputs, state = self.rnn(X.T.unsqueeze(-1), state)  # (num_steps, batch, num_hiddens)
-        return self.head(outputs).squeeze(-1).T, state  # (batch, num_steps), (1, batch, num_hiddens)
-
-    def loss(self, y_hat, y):
-        return F.mse_loss(y_hat, y)
-
-    def configure_optimizers(self):
-        return torch.optim.Adam(self.parameters(), lr=self.lr)
+        self.model = model
 
     def observe(self, x):
-        outputs, _ = self.rnn(x.reshape(-1, 1, 1))  # (T, 1, num_hiddens): the state after each value
+        outputs, _ = self.model.rnn(x.reshape(-1, 1, 1))  # (T, 1, num_hiddens): the state after each value
         return outputs[:, 0], 0  # (T, num_hiddens)
 
     def predict(self, states):
-        return self.head(states).reshape(-1)  # (n,)
+        return self.model.head(states).reshape(-1)  # (n,)
 
     def advance(self, states, preds):
-        _, state = self.rnn(preds.reshape(1, -1, 1), states.unsqueeze(0))  # one step for each of the n rows
+        _, state = self.model.rnn(preds.reshape(1, -1, 1), states.unsqueeze(0))  # one step for each of the n rows
         return state[0]  # (n, num_hiddens)
 
 
@@ -133,31 +118,6 @@ def streams(x, batch_size):
     if n < 1:
         raise ValueError(f'a series of {len(x)} values cannot fill {batch_size} streams of at least one step.')
     return x[:batch_size * n].reshape(batch_size, n), x[1:batch_size * n + 1].reshape(batch_size, n)
-
-
-def fit_tbptt(model, x, num_steps, batch_size, max_epochs):
-    """Train ``model`` (``forward(X, state) -> (preds, state)``) on ``x`` by truncated BPTT; mean loss per epoch.
-
-    Streams are read in order, ``num_steps`` values per update (the last chunk may be shorter); the state is
-    carried across chunks and detached in between, and reset at the start of every epoch.
-    """
-    check_positive_int('num_steps', num_steps)
-    check_positive_int('max_epochs', max_epochs)
-    inputs, targets = streams(x, batch_size)  # (batch_size, n) each
-    optim, history = model.configure_optimizers(), []
-    model.train()
-    for _ in range(max_epochs):
-        state, losses = None, []
-        for i in range(0, inputs.shape[1], num_steps):
-            preds, state = model(inputs[:, i:i + num_steps], state)  # (batch_size, num_steps)
-            loss = model.loss(preds, targets[:, i:i + num_steps])
-            optim.zero_grad(set_to_none=True)
-            loss.backward()
-            optim.step()
-            state = state.detach()  # keep the value, cut the graph: the next chunk's gradient stops here
-            losses.append(loss.item())
-        history.append(sum(losses) / len(losses))
-    return history
 
 
 @torch.no_grad()
