@@ -144,6 +144,8 @@ TERMS = {  # key: (English, 简体中文)
     'seconds_per_epoch': ('s per epoch, median', '每个迭代周期的秒数，中位数'),
     'time_major': ('time-major (default)', '时间优先（默认）'),
     'batch_first': ('batch_first=True', 'batch_first=True'),
+    'largest_logit_diff': ('largest difference between the logits', 'logits 之间的最大差异'),
+    'no_gpu': ('no GPU: the study runs on a GPU runtime', '没有 GPU：这项实验要在 GPU 运行时上进行'),
     # the frameworks page (d2lmini.framework_table)
     'framework': ('framework', '框架'),
     'device': ('device', '设备'),
