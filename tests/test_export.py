@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini import export, limits
+from d2lmini import limits
+from d2lmini.generators import export
 from d2lmini.limits import normalize_prefix
 
 KINDS = ['scratch', 'concise']

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from d2lmini import export, labels, shading
+from d2lmini.generators import export
+from d2lmini.display import labels, shading
 from d2lmini.generate import normalize_prefix
 
 LANGS = ['en', 'zh', 'zh-hant']

@@ -2,7 +2,8 @@
 import pytest
 
 import d2lmini
-from d2lmini import export, shading
+from d2lmini.generators import export
+from d2lmini.display import shading
 
 
 @pytest.fixture(scope='module')

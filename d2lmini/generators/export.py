@@ -20,12 +20,12 @@ import torch
 from torch import nn
 
 from . import page_markup
-from .data import Vocab
-from .generate import _materialize, special_ids
-from .labels import GENERATOR, SCORING
-from .labels import labels as page_labels
-from .limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
-                     normalize_prefix, normalize_score_text)
+from ..data import Vocab
+from ..generate import special_ids
+from ..display.labels import GENERATOR, SCORING
+from ..display.labels import labels as page_labels
+from ..limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
+                      materialize, normalize_prefix, normalize_score_text)
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
@@ -104,7 +104,7 @@ def import_weights(payload):
 
 def load_rnnlm(payload):
     """Rebuild a concise ``RNNLM`` (float32, CPU) and its ``Vocab`` from an export: same logits, same ``predict``."""
-    from .models import RNN, RNNLM
+    from ..models import RNN, RNNLM
     arrays, vocab = import_weights(payload)
     H, V = arrays['W_hh'].shape[0], len(vocab)
     model = RNNLM(RNN(num_inputs=V, num_hiddens=H), vocab_size=V)
@@ -164,7 +164,7 @@ def _baseline_weights(baseline, model, vocab):
         return None
     if not callable(getattr(baseline, 'one_hot', None)):
         raise TypeError(f'baseline must be a d2lmini language model like model, got {type(baseline).__name__}.')
-    _materialize(baseline, next(baseline.parameters()).device)  # an untrained RNNLM's output layer is lazy
+    materialize(baseline, next(baseline.parameters()).device)  # an untrained RNNLM's output layer is lazy
     try:
         return export_weights(baseline, vocab)
     except (TypeError, ValueError) as err:
