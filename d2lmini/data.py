@@ -17,7 +17,7 @@ from .utils import check_positive_int, preprocess
 
 
 class Vocab:
-    """Vocabulary for text: tokens sorted alphabetically, with ``<unk>`` for anything unseen."""
+    """(D2L §9.2) Vocabulary for text: tokens sorted alphabetically, with ``<unk>`` for anything unseen."""
 
     def __init__(self, tokens=(), min_freq=0, reserved_tokens=()):
         if tokens and isinstance(tokens[0], list):
@@ -48,7 +48,7 @@ class Vocab:
 
 
 class TimeMachine(DataModule):
-    """Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
+    """(D2L §9.2–§9.3) Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
 
     ``root`` is the data folder (default: ``$D2LMINI_DATA_DIR`` or d2lmini's cache; see ``datafiles``).
     """
