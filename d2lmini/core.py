@@ -130,9 +130,10 @@ class Trainer(HyperParameters):
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
                  max_redraws=20, lang=None):
-        utils.check_positive_int('max_epochs', max_epochs)
-        utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
-        utils.check_nonnegative_number('gradient_clip_val', gradient_clip_val, ' (0 turns clipping off)')
+        max_epochs = utils.check_positive_int('max_epochs', max_epochs)
+        num_gpus = utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
+        gradient_clip_val = utils.check_nonnegative_number('gradient_clip_val', gradient_clip_val,
+                                                           ' (0 turns clipping off)')
         self.save_hyperparameters()
         self.lang = page_language(lang)  # the page's language, resolved once for the plot and the progress line
         self.gpus = [utils.gpu(i) for i in range(min(num_gpus, utils.num_gpus()))]

@@ -55,8 +55,8 @@ class TimeMachine(DataModule):
 
     def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, root=None):
         super().__init__()
-        for name in ('batch_size', 'num_steps', 'num_train', 'num_val'):
-            check_positive_int(name, locals()[name])
+        batch_size, num_steps = check_positive_int('batch_size', batch_size), check_positive_int('num_steps', num_steps)
+        num_train, num_val = check_positive_int('num_train', num_train), check_positive_int('num_val', num_val)
         self.save_hyperparameters()
         corpus, self.vocab = self._corpus(self._download())  # (num_tokens,) token ids
         check_split(len(corpus), num_steps, num_train, num_val)

@@ -32,8 +32,7 @@ class RNNScratch(Module):
 
     def __init__(self, num_inputs, num_hiddens, sigma=0.01):
         super().__init__()
-        check_positive_int('num_inputs', num_inputs)
-        check_positive_int('num_hiddens', num_hiddens)
+        num_inputs, num_hiddens = check_positive_int('num_inputs', num_inputs), check_positive_int('num_hiddens', num_hiddens)
         self.save_hyperparameters()
         self.W_xh = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
         self.W_hh = nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma)
@@ -55,8 +54,7 @@ class RNNLMScratch(Classifier):
 
     def __init__(self, rnn, vocab_size, lr=0.01):
         super().__init__()
-        check_positive_int('vocab_size', vocab_size)
-        check_positive_number('lr', lr)
+        vocab_size, lr = check_positive_int('vocab_size', vocab_size), check_positive_number('lr', lr)
         self.save_hyperparameters()
         self.init_params()
 
@@ -109,8 +107,7 @@ class RNN(Module):
 
     def __init__(self, num_inputs, num_hiddens):
         super().__init__()
-        check_positive_int('num_inputs', num_inputs)
-        check_positive_int('num_hiddens', num_hiddens)
+        num_inputs, num_hiddens = check_positive_int('num_inputs', num_inputs), check_positive_int('num_hiddens', num_hiddens)
         self.save_hyperparameters()
         self.rnn = nn.RNN(num_inputs, num_hiddens)
 

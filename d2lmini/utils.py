@@ -59,9 +59,14 @@ def _is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _plain(value):
+    """A Python int or float for a number of any type (``1`` stays ``1``, ``np.float32(0.5)`` becomes ``0.5``)."""
+    return int(value) if is_int(value) else float(value)
+
+
 # The argument checks, one style for the whole package: TypeError for the wrong kind of value, ValueError for the
 # right kind out of range, a message naming the argument, the rule and the value (cut short by ``show``); each
-# returns the value as a plain int or float, so NumPy integers and floats are accepted wherever numbers are.
+# returns the value as a plain Python int or float, so NumPy integers and floats are accepted wherever numbers are.
 
 def check_positive_int(name, value):
     """``value`` as an int >= 1, else an error that names ``name``."""
@@ -89,7 +94,7 @@ def check_positive_number(name, value):
                         f'({type(value).__name__}).')
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f'{name} must be a finite number above 0 (e.g. 0.1 or 1), got {show(value)}.')
-    return float(value)
+    return _plain(value)
 
 
 def check_nonnegative_number(name, value, meaning=''):
@@ -98,7 +103,7 @@ def check_nonnegative_number(name, value, meaning=''):
         raise TypeError(f'{name} must be a number{meaning}, got {show(value)} ({type(value).__name__}).')
     if not (math.isfinite(value) and value >= 0):
         raise ValueError(f'{name} must be a finite number >= 0{meaning}, got {show(value)}.')
-    return float(value)
+    return _plain(value)
 
 
 def num_gpus():
