@@ -3,8 +3,8 @@
 What changed from D2L and why:
 - Logged values are summed on the device and read once per epoch (D2L calls ``.item()`` per batch,
   which waits for the GPU every step).
-- Gradients are clipped with ``clip_grad_norm_`` (global norm, no host sync) instead of a Python
-  loop.
+- Gradients are clipped with ``clip_grad_norm_`` (global norm, no host sync)
+  instead of a Python loop.
 - Progress is a history of per-epoch averages plus a ``summary`` dict; the live plot redraws a
   bounded number of times (``plotting.LivePlot``),
   and a one-line progress report works with or without Jupyter.
@@ -254,8 +254,8 @@ class Trainer(HyperParameters):
                 self.val_batch_idx += 1
 
     def clip_gradients(self, grad_clip_val, model):
-        """Rescale all gradients together so that their global L2 norm is at most
-        ``grad_clip_val``."""
+        """Rescale all gradients together
+        so that their global L2 norm is at most ``grad_clip_val``."""
         params = [p for p in model.parameters() if p.requires_grad and p.grad is not None]
         nn.utils.clip_grad_norm_(params, grad_clip_val)
 

@@ -58,11 +58,11 @@ class Vocab:
 
 
 class TimeMachine(DataModule):
-    """(D2L §9.2–§9.3) Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps``
-    tokens, ``Y[i]`` is ``X[i]`` shifted by one.
+    """(D2L §9.2–§9.3) Character-level windows of *The Time Machine*:
+    ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
 
-    ``root`` is the data folder (default: ``$D2LMINI_DATA_DIR`` or d2lmini's cache; see
-    ``datafiles``).
+    ``root`` is the data folder
+    (default: ``$D2LMINI_DATA_DIR`` or d2lmini's cache; see ``datafiles``).
     """
 
     def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, root=None):

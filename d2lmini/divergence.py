@@ -33,8 +33,8 @@ class DivergenceWatch:
         self.first = {}
 
     def see(self, name, value, epoch, batch, phase):
-        """Check ``value`` (a scalar tensor) logged as ``name`` in batch ``batch`` (0-based) of
-        ``phase``."""
+        """Check ``value`` (a scalar tensor) logged as ``name``
+        in batch ``batch`` (0-based) of ``phase``."""
         # a scalar stays itself; NaN or inf anywhere stays in a sum
         value = value.detach().float().sum()
         if self.per_batch:
@@ -58,8 +58,8 @@ class DivergenceWatch:
         )
 
     def end_epoch(self, epoch):
-        """Deferred mode: read the first bad batch of the epoch (one host sync per logged name) and
-        reset."""
+        """Deferred mode: read the first bad batch of the epoch (one host sync per logged name)
+        and reset."""
         found = [
             (phase, int(b), name, float(v))
             for name, (phase, b, v) in self.first.items()

@@ -126,8 +126,8 @@ def check_num_preds(num_preds, name='num_preds'):
 
 
 def check_temperature(temperature, zero_is_greedy=False):
-    """A sampling temperature as a float in (0, ``MAX_TEMPERATURE``]; also 0 (greedy) when
-    ``zero_is_greedy``."""
+    """A sampling temperature as a float in (0, ``MAX_TEMPERATURE``];
+    also 0 (greedy) when ``zero_is_greedy``."""
     rule = (
         f'0 (greedy) or a finite number above 0 and at most {MAX_TEMPERATURE:g}'
         if zero_is_greedy

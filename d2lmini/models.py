@@ -103,9 +103,9 @@ class RNNLMScratch(Classifier):
         """Sampled continuation;
         low ``temperature`` approaches greedy, high approaches uniform noise.
 
-        ``temperature`` is a finite number in (0, ``MAX_TEMPERATURE``]; ``seed`` a whole number from
-        0 to ``MAX_SEED`` or None (torch's global generator). Greedy decoding is ``predict``, not a
-        temperature here.
+        ``temperature`` is a finite number in (0, ``MAX_TEMPERATURE``];
+        ``seed`` a whole number from 0 to ``MAX_SEED`` or None (torch's global generator).
+        Greedy decoding is ``predict``, not a temperature here.
         """
         # None must not fall through to greedy decoding
         temperature = check_temperature(temperature)
@@ -146,8 +146,8 @@ class RNNLM(RNNLMScratch):
 
 
 class NormalLazyLinear(nn.LazyLinear):
-    """A ``LazyLinear`` whose weight is drawn from ``N(0, sigma²)`` and bias zeroed once its input
-    size is known.
+    """A ``LazyLinear`` whose weight is drawn from ``N(0, sigma²)`` and bias zeroed
+    once its input size is known.
 
     D2L writes ``net.weight.data.normal_(0, 0.01)`` right after building a ``LazyLinear``: on a
     parameter that is not yet materialized this silently does nothing,

@@ -74,9 +74,10 @@ def format_metrics(row, lang):
 class ProgressLine:
     """``epoch 37/100  train ppl 9.12  val ppl 9.40  41,200 tok/s  ETA 0:12``, one line, kept short.
 
-    In Jupyter the line is one display output updated in place (a saved notebook keeps only the last
-    state). In a terminal it is rewritten with ``\\r``; in a log (not a TTY) about ten lines are
-    printed in all.
+    In Jupyter the line is one display output updated in place
+    (a saved notebook keeps only the last state).
+    In a terminal it is rewritten with ``\\r``;
+    in a log (not a TTY) about ten lines are printed in all.
     """
 
     def __init__(self, max_epochs, lang, enabled=True, stream=None):
