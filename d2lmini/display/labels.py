@@ -101,7 +101,7 @@ TERMS = {  # key: (English, 简体中文)
     'time': ('time', '时间'),
     'data': ('data', '数据'),
     'sine': ('noise-free sine', '无噪声正弦'),
-    'linear': ('linear', '线性模型'),
+    'linear': ('linear model', '线性模型'),
     'rnn_window': ('windowed RNN', '窗口 RNN'),
     'rnn_state': ('stateful RNN', '有状态 RNN'),
     'zero': ('predict 0', '预测 0'),
