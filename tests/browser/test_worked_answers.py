@@ -2,8 +2,8 @@
 are in view as soon as the reader reaches it.
 
 A worked-exercise page answers at its top, so the page as loaded must show the answer paragraph and its table. The
-solutions page answers one exercise per section, so each section is scrolled to the top of the screen first, as a
-reader following a link to it would see it. The answer paragraph is the one that starts with a bold "Answer." (the
+solutions page answers one exercise per section: the page as loaded shows the first answer, and each section is
+scrolled to the top of the screen, as a reader following a link to it would see it. The answer paragraph is the one that starts with a bold "Answer." (the
 Chinese pages' "答案。"); the table it rests on is the first table after it. One page load per page and language.
 """
 import pytest
@@ -54,7 +54,8 @@ def test_each_answer_and_its_table_fill_the_first_screen(server, open_page, lang
     assert len(answers) == count and all(a['hasTable'] for a in answers), answers
     if scroll == 'section':  # one answer per exercise, each in a section of its own
         assert len({a['section'] for a in answers}) == count, answers
-    for answer in answers:
-        place = page.evaluate(PLACE, [answer['i'], scroll])
+    # the page as loaded shows its first answer; then each answer as its section is reached
+    for i, mode in [(0, 'page')] + [(answer['i'], scroll) for answer in answers]:
+        place = page.evaluate(PLACE, [i, mode])
         assert in_view(place['paragraph'], place['screen']), place
         assert in_view(place['table'], place['screen']), place
