@@ -6,14 +6,16 @@ Where a file is looked for and stored (``README.md`` states the same rules for r
   ``DataModule(root=...)`` defaults to), ``$D2LMINI_DATA_DIR`` if set, else d2lmini's cache
   (``pooch.os_cache('d2lmini')``, e.g. ``~/.cache/d2lmini``).
 - A file there with the expected SHA-1 (any file, when no hash is given) is used as it is; read-only folders work.
-- A missing file is downloaded into the folder by pooch (a temporary file, verified, then moved into place).
+- A missing file is downloaded into the folder by pooch (a temporary file, verified, then moved into place),
+  from D2L's data server, or from a mirror of it named by ``$D2LMINI_DATA_URL`` (an http, https or ftp folder
+  URL; URLs that start with ``DATA_URL`` are redirected there, so D2L's own ``download`` calls use it too).
 - A file there with the wrong SHA-1 is never overwritten, moved or deleted: a verified copy is used from, or
   downloaded into, ``<cache>/verified/``, and a ``DataFileWarning`` gives both hashes and what to do.
 
 Trade-off: a wrong file is answered with a warning and the verified copy rather than an error, so a learner with
 a truncated download keeps going; the cost is a second copy in the cache. Errors (``DataUnavailableError``) say
-in one sentence what went wrong, then what to do; the low-level exception (e.g. requests' ``ConnectionError``) is kept as ``error.reason`` rather
-than chained, so that three library tracebacks do not bury the message.
+in one sentence what went wrong, then what to do; the low-level exception (e.g. requests' ``ConnectionError``)
+is kept as ``error.reason`` rather than chained, so that three library tracebacks do not bury the message.
 """
 import hashlib
 import os
@@ -25,6 +27,7 @@ DATA_URL = 'http://d2l-data.s3-accelerate.amazonaws.com/'  # D2L's data server: 
 DATA_FILE = 'timemachine.txt'
 DATA_SHA1 = '090b5e7e70c295757f55df93cb0a180b9691891a'
 ENV_VAR = 'D2LMINI_DATA_DIR'
+URL_ENV_VAR = 'D2LMINI_DATA_URL'  # a mirror of D2L's data server (pooch downloads over http, https and ftp)
 D2L_DEFAULT_FOLDER = '../data'
 
 
@@ -58,6 +61,30 @@ def data_dir():
     """The default data folder: ``$D2LMINI_DATA_DIR`` if set, else ``cache_dir()``."""
     env = os.environ.get(ENV_VAR)
     return Path(env).expanduser() if env else cache_dir()
+
+
+def mirror_url():
+    """``$D2LMINI_DATA_URL`` as a folder URL ending in ``/``, or ``None`` when unset; a bad value is a clear error."""
+    value = os.environ.get(URL_ENV_VAR, '').strip()
+    if not value:
+        return None
+    parts = urlparse(value)
+    if parts.scheme not in ('http', 'https', 'ftp') or not parts.netloc or parts.query or parts.fragment:
+        local = ' To use a file on this machine, set D2LMINI_DATA_DIR to its folder instead.' if (
+            parts.scheme == 'file' or value.startswith(('/', '~', '.'))) else ''
+        raise DataUnavailableError(
+            f'{URL_ENV_VAR} must be the http, https or ftp URL of a folder mirroring {DATA_URL} (e.g. '
+            f'http://127.0.0.1:8000/), but it is {value!r}.{local} Or unset it to use D2L\'s server.')
+    return value if value.endswith('/') else value + '/'
+
+
+def mirrored(url):
+    """``url`` with D2L's server (``DATA_URL``, http or https) replaced by ``mirror_url()`` when that is set."""
+    mirror = mirror_url()
+    for server in (DATA_URL, DATA_URL.replace('http://', 'https://', 1)):
+        if mirror and url.startswith(server):
+            return mirror + url[len(server):]
+    return url
 
 
 def resolve_folder(folder=None):
@@ -127,6 +154,7 @@ def _verified_copy(url, sha1, path, actual):
 def fetch(url, folder=None, sha1_hash=None):
     """The ``Path`` of a file named like ``url``'s last part in ``resolve_folder(folder)``, downloaded if needed."""
     directory = resolve_folder(folder)
+    url = mirrored(url)
     fname = url.rstrip('/').split('/')[-1]
     path = directory / fname
     expect = f' (SHA-1 {sha1_hash})' if sha1_hash else ''
