@@ -114,6 +114,13 @@ def data_source():
         pytest.exit(f'The tests need timemachine.txt: {err}', 2)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Download the data (when needed) once, before xdist starts its workers, which then find it in the cache."""
+    if not os.environ.get(datafiles.ENV_VAR):
+        data_source()
+
+
 def pytest_report_header(config):
     if os.environ.get(datafiles.ENV_VAR):
         return f'data: timemachine.txt in {datafiles.ENV_VAR}={os.environ[datafiles.ENV_VAR]}'

@@ -9,7 +9,6 @@ import copy
 import json
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
