@@ -1,6 +1,6 @@
 """Shared fixtures: the verified dataset, a tiny TimeMachine and tiny scratch/concise language models.
 
-Where the tests' ``timemachine.txt`` comes from (the first that applies; ``pytest``'s header names it):
+Where the tests' ``timemachine.txt`` comes from (the first that applies; pytest's header names it, without -q):
 
 1. ``$D2LMINI_DATA_DIR``, when the caller sets it: that folder is used as it is.
 2. ``../shared/data/timemachine.txt`` beside the repository (this workspace; ``.ci/run`` uses it too).
