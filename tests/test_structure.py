@@ -5,6 +5,8 @@ below it and imports nothing from it; ``d2lmini/book`` (the studies and page hel
 (the notebook panel and the in-page generator) sit beside it: they may use the API, the API never uses them.
 """
 import ast
+import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -102,8 +104,11 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
     assert 'd2lmini.generators.export' not in import_graph()['d2lmini.generators.widgets']
 
 
-BUDGETS = {  # folder: the most lines of code (.py, and .js/.css where the folder ships them) it may hold
-    'd2lmini': 1700, 'd2lmini/display': 700, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
+# folder: the most lines of code (.py, and .js/.css where the folder ships them) it may hold.
+# d2lmini's API files are formatted at 100 columns (`ruff format`, issue 20): the 1,606 lines they
+# had at 120 columns became about 2,000, with no code added; hence 2,100 rather than 1,700.
+BUDGETS = {
+    'd2lmini': 2100, 'd2lmini/display': 700, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
     'tools': 1500, '_ext': 700, 'benchmarks': 1400,
 }
 
@@ -124,3 +129,31 @@ def test_the_package_docstring_and_readme_name_every_api_file():
     assert [f for f in api if f'    {f}' not in d2lmini.__doc__] == []
     assert [f for f in api if f not in readme] == []
     assert all(f'd2lmini/{sub}/' in readme for sub in LAYERS)
+
+
+API_COLUMNS = 100  # the D2L API files are read on GitHub; the rest of the repository uses 120
+NOT_YET_WRAPPED = {'datafiles.py'}  # changed on another branch of issue 20; wrapped when that lands
+
+
+def columns(line):
+    """The width of ``line`` as ruff measures it: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in line)
+
+
+def test_the_api_files_stay_within_100_columns():
+    """Every line of ``d2lmini/*.py`` fits 100 columns, and ruff checks and formats them at that width."""
+    config = tomllib.loads((PACKAGE / 'ruff.toml').read_text(encoding='utf-8'))
+    assert config['line-length'] == API_COLUMNS and 'E501' in config['lint']['extend-select']
+    files = [p for p in sorted(PACKAGE.glob('*.py')) if p.name not in NOT_YET_WRAPPED]
+    too_wide = [f'{p.name}:{i}: {columns(line)} columns' for p in files
+                for i, line in enumerate(p.read_text(encoding='utf-8').splitlines(), 1)
+                if columns(line) > API_COLUMNS]
+    assert files
+    assert not too_wide, too_wide
+
+
+@pytest.mark.parametrize('layer', LAYERS)
+def test_the_subpackages_keep_the_repository_width(layer):
+    """display/, book/ and generators/ are not API files: their ruff.toml goes back to the root's 120."""
+    config = tomllib.loads((PACKAGE / layer / 'ruff.toml').read_text(encoding='utf-8'))
+    assert config == {'extend': '../../pyproject.toml'}
