@@ -18,11 +18,12 @@ PYTEST := $(PYTHON) -m pytest -q -rs -p no:cacheprovider
 # `make d2l-en` fetches from $D2L_EN_GIT into $(D2L_EN_COPY); without one, `make unit` deselects them and says so.
 D2L_EN_COPY := .cache/d2l-en.git
 # `make book` runs `make setup` only when the set-up is not current: its stamp is older than what it installs from,
-# or was written for another virtual environment, or node_modules/ or _vendor/ is gone. A second `make book` needs
-# no network.
+# or was written for another virtual environment, or that environment, node_modules/ or _vendor/ is gone. A second
+# `make book` needs no network.
 SETUP_STAMP := .cache/setup-stamp
 SETUP_INPUTS := requirements.txt requirements-dev.txt pyproject.toml package.json package-lock.json tools/vendor_js.py
-SETUP_CURRENT := $(shell [ -d node_modules ] && [ -d _vendor ] && grep -qxF '$(VENV)' $(SETUP_STAMP) 2>/dev/null && echo yes)
+SETUP_CURRENT := $(shell [ -x $(PYTHON) ] && [ -d node_modules ] && [ -d _vendor ] \
+  && grep -qxF '$(VENV)' $(SETUP_STAMP) 2>/dev/null && echo yes)
 
 .PHONY: setup book test lint unit nbval build-check browser notebooks bench clean d2l-en FORCE
 

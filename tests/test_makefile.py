@@ -2,6 +2,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def checkout(tmp_path):
     (tmp_path / '_vendor').mkdir()
     (tmp_path / '.cache').mkdir()
     (tmp_path / '.cache' / 'setup-stamp').write_text(str(tmp_path / 'venv') + '\n')
+    (tmp_path / 'venv' / 'bin').mkdir(parents=True)
+    (tmp_path / 'venv' / 'bin' / 'python').symlink_to(sys.executable)
     return tmp_path
 
 
@@ -38,12 +41,15 @@ def test_a_current_set_up_only_builds(checkout):
     assert planned(checkout).strip() == 'jupyter-book build . -W -n --keep-going'
 
 
-@pytest.mark.parametrize('change', ['requirements-dev.txt', 'package-lock.json', 'node_modules', 'venv'])
+@pytest.mark.parametrize('change', ['requirements-dev.txt', 'package-lock.json', 'node_modules', 'venv',
+                                    'venv removed'])
 def test_a_stale_set_up_is_redone(checkout, change):
     if change == 'node_modules':
         (checkout / 'node_modules').rmdir()
     elif change == 'venv':
         (checkout / '.cache' / 'setup-stamp').write_text('/another/venv\n')
+    elif change == 'venv removed':
+        (checkout / 'venv' / 'bin' / 'python').unlink()
     else:
         later = time.time() + 10
         os.utime(checkout / change, (later, later))
