@@ -1,0 +1,100 @@
+"""The in-page trainer's Python side: the schedule the page uses, the training text it carries, and PyTorch twins.
+
+The page (``trainer-engine.js`` in a Web Worker, ``trainer-page.js`` for the tab) trains the chapter's model:
+``nn.RNN(28, 32)`` + ``nn.Linear(32, 28)``, windows of 32 characters, SGD with gradients clipped to norm 1, on
+the chapter's split (``d2lmini.TimeMachine``: windows 0..9,999 train, 10,000..14,999 validate). ``SCHEDULE`` is
+what the page starts with; ``benchmarks/bench_trainer.py`` measured it (BENCHMARKS.md): batch 32 instead of the
+chapter's 1024 because a browser runs one window at a time anyway, so small batches cost no speed there and give
+32 times as many updates per epoch, which is what makes a run of seconds reach perplexity 8.
+
+``corpus_payload`` packs *The Time Machine* as the page carries it: the raw file (the one ``datafiles`` verifies,
+SHA-1 ``DATA_SHA1``), gzip, base64; the page inflates it with ``DecompressionStream``, checks the SHA-1 and
+preprocesses it exactly as ``d2lmini.utils.preprocess``. Trade-off: the raw file (69 KB gzip) rather than the
+15,033 characters the split uses, so the page can check the same hash as Python and build the same vocabulary.
+
+``torch_model``/``torch_losses`` are the references of the parity tests: the same arrays in float64 PyTorch,
+autograd gradients, ``clip_grad_norm_`` and plain SGD on a given batch order.
+"""
+import base64
+import gzip
+import hashlib
+
+import torch
+from torch import nn
+
+from ..datafiles import DATA_SHA1, download_timemachine
+
+NAMES = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
+SPLIT = {'num_steps': 32, 'num_train': 10000, 'num_val': 5000}  # d2lmini.TimeMachine's defaults, the chapter's
+SCHEDULE = {'batch_size': 32, 'lr': 1.0, 'clip': 1.0, 'epochs': 4, 'num_hiddens': 32, 'seed': 0}
+
+
+def corpus_payload(root=None):
+    """``{'sha1', 'gzip_base64', 'bytes'}``: the verified raw text, compressed for the page (mtime 0: reproducible)."""
+    with open(download_timemachine(root), 'rb') as f:
+        raw = f.read()
+    if hashlib.sha1(raw).hexdigest() != DATA_SHA1:
+        raise ValueError(f'the training text does not have SHA-1 {DATA_SHA1}; refusing to ship it in the page.')
+    packed = gzip.compress(raw, compresslevel=9, mtime=0)
+    return {'sha1': DATA_SHA1, 'gzip_base64': base64.b64encode(packed).decode('ascii'), 'bytes': len(raw)}
+
+
+def torch_model(arrays, dtype=torch.float64):
+    """``nn.RNN`` + ``nn.Linear`` holding ``arrays`` (export names and PyTorch's shapes, e.g. from the page)."""
+    H, V = len(arrays['W_hh']), len(arrays['W_out'])
+    rnn, linear = nn.RNN(V, H).to(dtype), nn.Linear(H, V).to(dtype)
+    params = dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
+                  W_out=linear.weight, b_out=linear.bias)
+    with torch.no_grad():
+        for name, p in params.items():
+            p.copy_(torch.as_tensor(arrays[name], dtype=dtype).reshape(p.shape))
+    return rnn, linear, params
+
+
+def forward_loss(rnn, linear, X, Y):
+    """Mean cross-entropy of windows ``X`` (B, T) -> targets ``Y`` (B, T), as ``RNNLM`` computes it."""
+    V = linear.out_features
+    inputs = nn.functional.one_hot(X.T, V).to(linear.weight.dtype)  # (T, B, V)
+    states, _ = rnn(inputs)  # (T, B, H)
+    logits = linear(states)  # (T, B, V)
+    return nn.functional.cross_entropy(logits.reshape(-1, V), Y.T.reshape(-1))
+
+
+def windows(corpus, starts, num_steps):
+    """``(X, Y)`` (B, T) for windows starting at ``starts`` of the 1-d id tensor ``corpus``."""
+    idx = torch.as_tensor(starts)[:, None] + torch.arange(num_steps)  # (B, T)
+    return corpus[idx], corpus[idx + 1]
+
+
+def gradients(arrays, corpus, starts, num_steps):
+    """``(loss, {name: grad})`` of one batch, by autograd."""
+    rnn, linear, params = torch_model(arrays)
+    loss = forward_loss(rnn, linear, *windows(corpus, starts, num_steps))
+    loss.backward()
+    return loss.item(), {name: p.grad.detach().clone() for name, p in params.items()}
+
+
+def torch_losses(arrays, corpus, batches, num_steps, lr, clip):
+    """The batch losses of SGD (clipping, then ``p -= lr * grad``) over ``batches`` (lists of window starts)."""
+    rnn, linear, params = torch_model(arrays)
+    losses = []
+    for starts in batches:
+        loss = forward_loss(rnn, linear, *windows(corpus, starts, num_steps))
+        for p in params.values():
+            p.grad = None
+        loss.backward()
+        nn.utils.clip_grad_norm_(list(params.values()), clip)
+        with torch.no_grad():
+            for p in params.values():
+                p -= lr * p.grad
+        losses.append(loss.item())
+    return losses
+
+
+def hidden_states(arrays, ids):
+    """``(n, H)``: the state after each token of ``ids``, by ``nn.RNN`` (what the page's heatmap must show)."""
+    rnn, _, _ = torch_model(arrays)
+    V = rnn.input_size
+    with torch.no_grad():
+        states, _ = rnn(nn.functional.one_hot(torch.as_tensor(ids), V).to(torch.float64)[:, None])  # (n, 1, H)
+    return states[:, 0]
