@@ -68,16 +68,15 @@ def case():
     return make_case()
 
 
-def run_node(case, tmp_path, array_type='float64'):
+def run_node(case, tmp_path, backend='js', precision='float64'):
     path = tmp_path / 'case.json'
     path.write_text(json.dumps(case))
-    out = subprocess.run(['node', str(HARNESS), str(path), array_type], capture_output=True, text=True, check=True)
+    out = subprocess.run(['node', str(HARNESS), str(path), backend, precision], capture_output=True, text=True,
+                         check=True)
     return json.loads(out.stdout)
 
 
-@pytest.mark.skipif(shutil.which('node') is None, reason='Node.js is not installed')
-def test_node_float64_matches_pytorch_autograd(case, tmp_path):
-    figures = compare(run_node(case, tmp_path), reference(case))
+def check_float64(figures):
     assert figures['grad_rel'] < 1e-6, figures
     assert figures['loss0_rel'] < 1e-9, figures
     assert figures['loss_rel'] < 0.01, figures
@@ -85,12 +84,25 @@ def test_node_float64_matches_pytorch_autograd(case, tmp_path):
     assert figures['loss_last'] < figures['loss_first']  # the run learns: a curve worth comparing
 
 
-@pytest.mark.skipif(shutil.which('node') is None, reason='Node.js is not installed')
-def test_node_float32_stays_close(case, tmp_path):
-    """The page's precision: float32 storage drifts from float64, but only a little over a short run."""
-    figures = compare(run_node(case, tmp_path, 'float32'), reference(case))
+def check_float32(figures):
+    """The page's precision: float32 drifts from float64, but only a little over a short run."""
     assert 1e-9 < figures['grad_rel'] < 1e-3, figures  # not float64 in disguise, not wrong either
     assert figures['loss_rel'] < 0.01, figures
+
+
+needs_node = pytest.mark.skipif(shutil.which('node') is None, reason='Node.js is not installed')
+
+
+@needs_node
+@pytest.mark.parametrize('backend', ['js', 'wasm'])
+def test_node_float64_matches_pytorch_autograd(case, tmp_path, backend):
+    check_float64(compare(run_node(case, tmp_path, backend), reference(case)))
+
+
+@needs_node
+@pytest.mark.parametrize('backend', ['js', 'wasm'])
+def test_node_float32_stays_close(case, tmp_path, backend):
+    check_float32(compare(run_node(case, tmp_path, backend, 'float32'), reference(case)))
 
 
 def test_harness_catches_a_wrong_gradient(case):

@@ -77,7 +77,18 @@ function d2lminiTrainer() {
     }
   }
 
-  /* H_t for t = 1..T of B windows; X is (B, T) row-major token ids at offset xOff with row stride xStride. */
+  /* sum_j a[i + j] * b[k + j] for j < n, in four independent chains (a single chain waits on each addition). */
+  function dot(a, i, b, k, n) {
+    var s0 = 0, s1 = 0, s2 = 0, s3 = 0, j = 0;
+    for (; j + 3 < n; j += 4) {
+      s0 += a[i + j] * b[k + j]; s1 += a[i + j + 1] * b[k + j + 1];
+      s2 += a[i + j + 2] * b[k + j + 2]; s3 += a[i + j + 3] * b[k + j + 3];
+    }
+    for (; j < n; j++) s0 += a[i + j] * b[k + j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /* H_t for t = 1..T of B windows; window b's token at step t is X[rowStart[b] + t * xStride]. */
   function recur(p, ws, X, B, T, rowStart, xStride) {
     var H = p.H, Whh = p.W_hh, S = ws.S, inRow = ws.inRow;
     for (var k = 0; k < B * H; k++) S[k] = 0;
@@ -85,21 +96,16 @@ function d2lminiTrainer() {
       var prev = t * B * H, cur = (t + 1) * B * H;
       for (var b = 0; b < B; b++) {
         var hp = prev + b * H, hc = cur + b * H, row = X[rowStart[b] + t * xStride] * H;
-        for (var i = 0; i < H; i++) {
-          var s = inRow[row + i], w = i * H;
-          for (var j = 0; j < H; j++) s += Whh[w + j] * S[hp + j];
-          S[hc + i] = Math.tanh(s);
-        }
+        for (var i = 0; i < H; i++) S[hc + i] = Math.tanh(inRow[row + i] + dot(Whh, i * H, S, hp, H));
       }
     }
   }
 
-  /* logits of state at S offset h into ws.logits; returns log-sum-exp. */
+  /* The logits of the state at S offset h into `logits`; returns their log-sum-exp. */
   function logitsAt(p, S, h, logits) {
     var V = p.V, H = p.H, W = p.W_out, bout = p.b_out, max = -Infinity, v;
     for (v = 0; v < V; v++) {
-      var s = bout[v], r = v * H;
-      for (var j = 0; j < H; j++) s += W[r + j] * S[h + j];
+      var s = bout[v] + dot(W, v * H, S, h, H);
       logits[v] = s;
       if (s > max) max = s;
     }
@@ -123,7 +129,7 @@ function d2lminiTrainer() {
         total += lse - logits[y];
         if (!withGrad) continue;
         var d = (t * B + b) * V;
-        for (var v = 0; v < V; v++) D[d + v] = Math.exp(logits[v] - lse) / n;
+        for (var v = 0; v < V; v++) D[d + v] = Math.exp(logits[v] - lse) / n;  // softmax / n
         D[d + y] -= 1 / n;
       }
     }
@@ -232,9 +238,36 @@ function d2lminiTrainer() {
     return out;
   }
 
+  /* The interface the worker and the tests drive, shared with the WebAssembly backend (trainer-wasm.js): the
+   * parameters and gradients as arrays by name, `starts` (window starts of the next batch), and
+   * lossAndGrad(B, withGrad) / step(B, lr, maxNorm) on the first B of them. */
+  function net(V, H, T, maxB, corpus, F) {
+    var ws = new Workspace(V, H, F, maxB, T), p = zeros(V, H, F), starts = new Int32Array(maxB);
+    corpus = Int32Array.from(corpus);
+    return {V: V, H: H, T: T, maxB: maxB, backend: 'js', params: p, grads: ws.grads, starts: starts,
+            lossAndGrad: function (B, withGrad) { return lossAndGrad(p, ws, corpus, starts, B, withGrad); },
+            step: function (B, lr, maxNorm) { return step(p, ws, corpus, starts, B, lr, maxNorm); }};
+  }
+
+  /* Mean cross-entropy of a net over windows first .. first + count - 1, in batches of net.maxB. */
+  function evaluateNet(n, first, count) {
+    var total = 0;
+    for (var s = 0; s < count; s += n.maxB) {
+      var B = Math.min(n.maxB, count - s);
+      for (var b = 0; b < B; b++) n.starts[b] = first + s + b;
+      total += n.lossAndGrad(B, false) * B;
+    }
+    return total / count;
+  }
+
+  function setParams(n, source) {  // source: {name: array-like} in PyTorch's layout
+    NAMES.forEach(function (name) { n.params[name].set(source[name]); });
+  }
+
   return {NAMES: NAMES, sizes: sizes, mulberry32: mulberry32, zeros: zeros, init: init, copy: copy,
           Workspace: Workspace, lossAndGrad: lossAndGrad, clip: clip, sgd: sgd, step: step, evaluate: evaluate,
-          permutation: permutation, hiddenStates: hiddenStates};
+          permutation: permutation, hiddenStates: hiddenStates, net: net, evaluateNet: evaluateNet,
+          setParams: setParams};
 }
 
 if (typeof module !== 'undefined') module.exports = d2lminiTrainer;
