@@ -26,7 +26,8 @@ from ..datafiles import DATA_SHA1, download_timemachine
 
 NAMES = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
 SPLIT = {'num_steps': 32, 'num_train': 10000, 'num_val': 5000}  # d2lmini.TimeMachine's defaults, the chapter's
-SCHEDULE = {'batch_size': 32, 'lr': 1.0, 'clip': 1.0, 'epochs': 4, 'num_hiddens': 32, 'seed': 0}
+SCHEDULE = {'batch_size': 32, 'lr': 1.0, 'clip': 1.0, 'epochs': 4, 'seed': 0}
+MAX_EPOCHS = 50
 
 
 def corpus_payload(root=None):
@@ -37,6 +38,21 @@ def corpus_payload(root=None):
         raise ValueError(f'the training text does not have SHA-1 {DATA_SHA1}; refusing to ship it in the page.')
     packed = gzip.compress(raw, compresslevel=9, mtime=0)
     return {'sha1': DATA_SHA1, 'gzip_base64': base64.b64encode(packed).decode('ascii'), 'bytes': len(raw)}
+
+
+def page_spec(vocab_tokens, num_hiddens, root=None):
+    """What the page's trainer needs (``page_markup`` writes it as JSON): ``SCHEDULE`` and ``SPLIT``, the
+    training text, the epochs to start with and the most allowed. The model's vocabulary must be the text's."""
+    from ..data import TimeMachine
+    data = TimeMachine(batch_size=SCHEDULE['batch_size'], **SPLIT, root=root)
+    if list(vocab_tokens) != list(data.vocab.idx_to_token):
+        raise ValueError('train=True trains on The Time Machine: the model must read its vocabulary '
+                         f'(d2lmini.TimeMachine(...).vocab, {len(data.vocab)} tokens), got {len(vocab_tokens)} tokens.')
+    settings = {'num_hiddens': num_hiddens, 'num_steps': SPLIT['num_steps'], 'batch_size': SCHEDULE['batch_size'],
+                'lr': SCHEDULE['lr'], 'clip': SCHEDULE['clip'], 'seed': SCHEDULE['seed'],
+                'num_train': SPLIT['num_train'], 'num_val': SPLIT['num_val']}
+    return {'settings': settings, 'epochs': SCHEDULE['epochs'], 'max_epochs': MAX_EPOCHS,
+            'corpus': corpus_payload(root)}
 
 
 def torch_model(arrays, dtype=torch.float64):

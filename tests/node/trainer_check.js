@@ -29,6 +29,7 @@ if (typeof module !== 'undefined' && require.main === module) {
   var engine = require(path.join(dir, 'trainer-engine.js'))();
   var wasmApi = require(path.join(dir, 'trainer-wasm-api.js'));
   var modules = require(path.join(dir, 'trainer-wasm.js'))();
+  modules.float64 = require(path.join(__dirname, 'trainer-wasm-float64.js'))().float64;
   var input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   var result = d2lminiTrainerCheck(engine, wasmApi, modules, input, process.argv[3] || 'js', process.argv[4] || 'float64');
   process.stdout.write(JSON.stringify(result));
