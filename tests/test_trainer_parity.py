@@ -11,56 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import torch
 
-import d2lmini
-from d2lmini.generators import trainer
+from d2lmini.generators.trainer import compare, make_case, reference
 
 HARNESS = Path(__file__).resolve().parent / 'node' / 'trainer_check.js'
-
-
-def make_case(num_batches=12, batch_size=8, num_steps=12, seed=3):
-    """A case: the corpus, weights, batch order, SGD settings and a text, as JSON-able values."""
-    gen = torch.Generator().manual_seed(seed)
-    data = d2lmini.TimeMachine(batch_size=batch_size, num_steps=num_steps, num_train=200, num_val=10)
-    corpus = torch.cat([data.X[:, 0], data.X[-1, 1:], data.Y[-1, -1:]])  # (num_windows + num_steps,) ids
-    V, H = len(data.vocab), 16
-    k = 1 / H ** 0.5
-    shapes = dict(W_ih=(H, V), W_hh=(H, H), b_ih=(H,), b_hh=(H,), W_out=(V, H), b_out=(V,))
-    arrays = {name: ((torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * k) for name, shape in shapes.items()}
-    order = torch.randperm(200, generator=gen)
-    batches = [order[i * batch_size:(i + 1) * batch_size].tolist() for i in range(num_batches)]
-    batches[-1] = batches[-1][:batch_size // 2 + 1]  # a partial last batch, as at the end of an epoch
-    ids = corpus[:40].tolist()
-    return {'vocab_size': V, 'num_hiddens': H, 'num_steps': num_steps, 'corpus': corpus.tolist(),
-            'arrays': {n: a.flatten().tolist() for n, a in arrays.items()}, 'batches': batches, 'lr': 1.0,
-            'clip': 1.0, 'ids': ids, 'shapes': shapes}
-
-
-def reference(case):
-    """PyTorch's answers for ``case``: first-batch loss and gradients, the SGD run's losses, hidden states."""
-    arrays = {n: torch.tensor(a, dtype=torch.float64).reshape(case['shapes'][n]) for n, a in case['arrays'].items()}
-    corpus = torch.tensor(case['corpus'])
-    loss0, grads = trainer.gradients(arrays, corpus, case['batches'][0], case['num_steps'])
-    losses = trainer.torch_losses(arrays, corpus, case['batches'], case['num_steps'], case['lr'], case['clip'])
-    return {'loss0': loss0, 'grads': grads, 'losses': losses, 'hidden': trainer.hidden_states(arrays, case['ids'])}
-
-
-def max_relative(got, want):
-    """Largest |got - want| / max(|want|, 1e-3 * max|want|): relative, without dividing by near-zero entries."""
-    got, want = torch.as_tensor(got, dtype=torch.float64).flatten(), want.flatten()
-    floor = 1e-3 * want.abs().max()
-    return float(((got - want).abs() / torch.maximum(want.abs(), floor)).max())
-
-
-def compare(got, want):
-    """The parity figures: worst relative gradient error, worst relative loss error, worst hidden-state error."""
-    grad = max(max_relative(got['grads'][n], want['grads'][n]) for n in trainer.NAMES)
-    losses = torch.tensor(got['losses'], dtype=torch.float64)
-    loss = float(((losses - torch.tensor(want['losses'], dtype=torch.float64)).abs() / torch.tensor(want['losses'], dtype=torch.float64)).max())
-    hidden = float((torch.tensor(got['hidden'], dtype=torch.float64).reshape(want['hidden'].shape) - want['hidden']).abs().max())
-    return {'grad_rel': grad, 'loss0_rel': abs(got['loss0'] / want['loss0'] - 1), 'loss_rel': loss,
-            'hidden_abs': hidden, 'loss_first': want['losses'][0], 'loss_last': want['losses'][-1]}
 
 
 @pytest.fixture(scope='module')
