@@ -46,8 +46,8 @@ from d2lmini.generators import trainer  # noqa: E402
 CANDIDATES = ('plain JS', 'tuned JS', 'WASM SIMD', '2 workers, WASM')
 
 PAGE_JS = r'''
-window.benchSetup = (corpusList, V, H, T) => {
-  const engine = d2lminiTrainer(), plain = d2lminiPlainTrainer();
+window.benchSetup = (corpusJson, V, H, T) => {
+  const corpusList = JSON.parse(corpusJson), engine = d2lminiTrainer(), plain = d2lminiPlainTrainer();
   const wasm = d2lminiTrainerWasm(engine, d2lminiTrainerWasmModules().float32, 'float32');
   const corpus = Int32Array.from(corpusList), random = engine.mulberry32(1);
   const order = engine.permutation(10000, random);
@@ -197,7 +197,7 @@ def main():
         page.set_content('<!doctype html><html><body></body></html>')
         for script in scripts():
             page.add_script_tag(content=script)
-        page.evaluate('([c, V, H, T]) => benchSetup(c, V, H, T)', [corpus, V, 32, T])
+        page.evaluate('([c, V, H, T]) => benchSetup(c, V, H, T)', [json.dumps(corpus), V, 32, T])
         seconds = {name: [] for name in CANDIDATES + ('PyTorch',)}
         for name in seconds:  # warm-up: JIT, WebAssembly tiers, worker start, PyTorch's first allocations
             if name == 'PyTorch':

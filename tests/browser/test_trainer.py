@@ -10,6 +10,7 @@
 """
 import functools
 import http.server
+import json
 import math
 import re
 import threading
@@ -50,10 +51,12 @@ def test_parity_in_chromium(open_page, backend):
     for script in engine_scripts():
         page.add_script_tag(content=script)
     case = trainer.make_case()
-    got = page.evaluate('''([input, backend]) => {
+    got = page.evaluate('''([input, backend]) => {  // the case as JSON text: Playwright's own encoding is slow
       const modules = {float64: d2lminiTrainerWasm64().float64};
-      return d2lminiTrainerCheck(d2lminiTrainer(), d2lminiTrainerWasm, modules, input, backend, 'float64');
-    }''', [case, backend])
+      return JSON.stringify(d2lminiTrainerCheck(d2lminiTrainer(), d2lminiTrainerWasm, modules, JSON.parse(input),
+                                                backend, 'float64'));
+    }''', [json.dumps(case), backend])
+    got = json.loads(got)
     figures = trainer.compare(got, trainer.reference(case))
     assert figures['grad_rel'] < 1e-6 and figures['loss_rel'] < 0.01 and figures['hidden_abs'] < 1e-12, figures
     assert figures['loss_last'] < figures['loss_first']
@@ -158,7 +161,8 @@ def test_heatmap_is_pytorchs_hidden_state_and_bits_add_up(chapter_model, open_pa
     page.set_content('<!doctype html><html><body>' + export.html_snippet(model, vocab, score_text=text, lang=lang,
                                                                           mode='score') + '</body></html>')
     page.wait_for_selector('[data-d2lmini="bits"][data-gzip-bytes]')
-    states = page.evaluate('Array.from(document.querySelector(\'[data-d2lmini="heatmap"]\').d2lminiStates)')
+    states = json.loads(page.evaluate(
+        'JSON.stringify(Array.from(document.querySelector(\'[data-d2lmini="heatmap"]\').d2lminiStates))'))
     arrays, _ = export.import_weights(export.export_weights(model, vocab))
     normalized = d2lmini.utils.preprocess(text)
     want = trainer.hidden_states({k: v.double() for k, v in arrays.items()}, vocab[list(normalized)])
