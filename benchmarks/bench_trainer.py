@@ -18,8 +18,10 @@ median tokens/s (min-max) and the ratio to PyTorch's median. Candidates (all flo
 
 Not measured: TensorFlow.js's WASM backend (tfjs-core and the backend are about 1 MB gzip of script and
 WebAssembly, over the page's 150 KB budget on their own), WebGL and WebGPU (no GPU on the benchmark machine).
-Wall-clock time everywhere (performance.now in the page, perf_counter in Python): a shared machine shows up as
-spread, which the table keeps.
+Two clocks: wall time (performance.now in the page, perf_counter in Python) and CPU time (the renderer
+processes' user + system time from psutil, the Python process's for PyTorch). On a shared machine wall time
+swings with the neighbours' load and CPU time much less; CPU time also shows what two workers cost: they save
+wall time only where a second core is free.
 
 ``--schedule``: the page's schedule (generators/trainer.py SCHEDULE) and neighbours in Chromium with the page's
 backend (WASM): validation perplexity after each epoch (the chapter's split), seeds 0-2; the tokens to reach
@@ -35,6 +37,7 @@ from importlib import resources
 from pathlib import Path
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
+import psutil  # noqa: E402  (installed with Jupyter's kernel)
 import torch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,6 +170,30 @@ def torch_seconds(corpus, V, B, N):
     return time.perf_counter() - start
 
 
+def renderer_cpu():
+    """User + system CPU seconds of this process's Chromium renderers (the page and its workers)."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if '--type=renderer' in ' '.join(child.cmdline()):
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def timed(page, name, B, N):
+    """``(wall seconds, CPU seconds)`` of one trial of a candidate."""
+    if name == 'PyTorch':
+        cpu = time.process_time()
+        wall = torch_seconds(*page, B, N)
+        return wall, time.process_time() - cpu
+    cpu = renderer_cpu()
+    wall = page.evaluate('([n, B, N]) => benchRun(n, B, N)', [name, B, N])
+    return wall, renderer_cpu() - cpu
+
+
 def scripts():
     files = resources.files('d2lmini.generators')
     plain = (ROOT / 'benchmarks' / 'trainer' / 'plain-engine.js').read_text(encoding='utf-8')
@@ -199,17 +226,15 @@ def main():
             page.add_script_tag(content=script)
         page.evaluate('([c, V, H, T]) => benchSetup(c, V, H, T)', [json.dumps(corpus), V, 32, T])
         seconds = {name: [] for name in CANDIDATES + ('PyTorch',)}
+        where = {name: (corpus, V) if name == 'PyTorch' else page for name in seconds}
         for name in seconds:  # warm-up: JIT, WebAssembly tiers, worker start, PyTorch's first allocations
-            if name == 'PyTorch':
-                torch_seconds(corpus, V, B, 10)
-            else:
-                page.evaluate('([n, B, N]) => benchRun(n, B, N)', [name, B, 10])
+            timed(where[name], name, B, 10)
         for _ in range(args.reps):
             for name in seconds:
-                seconds[name].append(torch_seconds(corpus, V, B, N) if name == 'PyTorch' else
-                                     page.evaluate('([n, B, N]) => benchRun(n, B, N)', [name, B, N]))
+                seconds[name].append(timed(where[name], name, B, N))
         tokens = N * B * T
-        rates = {name: [tokens / s for s in values] for name, values in seconds.items()}
+        rates = {name: [tokens / wall for wall, _ in values] for name, values in seconds.items()}
+        cpu_rates = {name: [tokens / cpu for _, cpu in values] for name, values in seconds.items()}
         schedule = None
         if args.schedule:
             schedule = {f'B={b}, lr={lr}': [page.evaluate('([B, lr, E, s]) => benchSchedule(B, lr, E, s)',
@@ -217,19 +242,23 @@ def main():
                         for b, lr in ((16, 1.0), (32, 1.0), (64, 1.0), (128, 1.0))}
         version = browser.version
         browser.close()
-    report(rates, schedule, version, args)
+    report(rates, cpu_rates, schedule, version, args)
 
 
-def report(rates, schedule, version, args):
-    torch_median = statistics.median(rates['PyTorch'])
+def report(rates, cpu_rates, schedule, version, args):
+    torch_wall, torch_cpu = statistics.median(rates['PyTorch']), statistics.median(cpu_rates['PyTorch'])
     print(f'Chromium {version}, PyTorch {torch.__version__} (1 thread), batch {args.batch}, {args.steps} steps x '
-          f'{args.reps} trials, wall clock, {time.strftime("%Y-%m-%d")}, os.cpu_count() = {os.cpu_count()}')
-    print('| candidate | tokens/s, median (min–max) | / PyTorch (median) |')
-    print('|---|---|---|')
-    for name, values in rates.items():
-        med, lo, hi = spread(values)
-        print(f'| {name} | {med:,.0f} ({lo:,.0f}–{hi:,.0f}) | {med / torch_median:.2f} |')
-    out = {'rates': rates, 'batch': args.batch, 'steps': args.steps, 'chromium': version,
+          f'{args.reps} trials, {time.strftime("%Y-%m-%d")}, os.cpu_count() = {os.cpu_count()}, '
+          f'load average before: {os.getloadavg()[0]:.1f}')
+    print('| candidate | tokens/s by wall clock, median (min–max) | / PyTorch | tokens per CPU second, median '
+          '(min–max) | / PyTorch |')
+    print('|---|---|---|---|---|')
+    for name in rates:
+        med, lo, hi = spread(rates[name])
+        cmed, clo, chi = spread(cpu_rates[name])
+        print(f'| {name} | {med:,.0f} ({lo:,.0f}–{hi:,.0f}) | {med / torch_wall:.2f} | '
+              f'{cmed:,.0f} ({clo:,.0f}–{chi:,.0f}) | {cmed / torch_cpu:.2f} |')
+    out = {'rates': rates, 'cpu_rates': cpu_rates, 'batch': args.batch, 'steps': args.steps, 'chromium': version,
            'torch': torch.__version__}
     if schedule:
         wasm = statistics.median(rates['WASM SIMD'])
