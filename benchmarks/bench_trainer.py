@@ -41,8 +41,9 @@ import psutil  # noqa: E402  (installed with Jupyter's kernel)
 import torch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / 'tests' / 'browser')]
+sys.path[:0] = [str(ROOT), str(ROOT / 'tests' / 'browser'), str(ROOT / 'tests')]
 import d2lmini  # noqa: E402
+import oracles  # noqa: E402  (tests/oracles.py: the PyTorch twin of the page's step)
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from d2lmini.generators import trainer  # noqa: E402
 
@@ -161,8 +162,8 @@ def torch_seconds(corpus, V, B, N):
     start = time.perf_counter()
     for k in range(N):
         s = (k * B) % (10000 - B)
-        X, Y = trainer.windows(corpus, order[s:s + B], T)
-        loss = trainer.forward_loss(rnn, linear, X, Y)
+        X, Y = oracles.windows(corpus, order[s:s + B], T)
+        loss = oracles.forward_loss(rnn, linear, X, Y)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1)

@@ -1,7 +1,7 @@
 """The in-page trainer (d2lmini/generators/trainer-engine.js) against PyTorch autograd, in Node, float64.
 
 The case is made here, on the fly: random weights drawn like PyTorch's, windows of the real corpus, a shuffled
-batch order with a partial last batch; PyTorch computes the reference in float64 (``generators.trainer``).
+batch order with a partial last batch; PyTorch computes the reference in float64 (``tests/oracles.py``).
 Criteria (issue 24): gradients to 1e-6 relative, a short SGD run's losses within 1 % on the same batch order,
 hidden states equal to ``nn.RNN``'s. The same case runs in Chromium in tests/browser/test_trainer.py.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from d2lmini.generators.trainer import compare, make_case, reference
+from oracles import compare, make_case, reference  # tests/oracles.py: the PyTorch twins
 
 HARNESS = Path(__file__).resolve().parent / 'node' / 'trainer_check.js'
 

@@ -21,8 +21,11 @@ import pytest
 import torch
 
 import d2lmini
-from d2lmini import export, labels
-from d2lmini.generators import trainer
+import oracles  # tests/oracles.py: the PyTorch twins of the page's trainer
+from d2lmini.display import labels
+from d2lmini.generators import export
+from d2lmini.scoring import score
+from d2lmini.utils import preprocess
 
 HARNESS = Path(__file__).resolve().parents[1] / 'node'
 
@@ -50,14 +53,14 @@ def test_parity_in_chromium(open_page, backend):
     page.set_content('<!doctype html><html><body></body></html>')
     for script in engine_scripts():
         page.add_script_tag(content=script)
-    case = trainer.make_case()
+    case = oracles.make_case()
     got = page.evaluate('''([input, backend]) => {  // the case as JSON text: Playwright's own encoding is slow
       const modules = {float64: d2lminiTrainerWasm64().float64};
       return JSON.stringify(d2lminiTrainerCheck(d2lminiTrainer(), d2lminiTrainerWasm, modules, JSON.parse(input),
                                                 backend, 'float64'));
     }''', [json.dumps(case), backend])
     got = json.loads(got)
-    figures = trainer.compare(got, trainer.reference(case))
+    figures = oracles.compare(got, oracles.reference(case))
     assert figures['grad_rel'] < 1e-6 and figures['loss_rel'] < 0.01 and figures['hidden_abs'] < 1e-12, figures
     assert figures['loss_last'] < figures['loss_first']
     assert recorder.console_errors == recorder.page_errors == []
@@ -164,12 +167,12 @@ def test_heatmap_is_pytorchs_hidden_state_and_bits_add_up(chapter_model, open_pa
     states = json.loads(page.evaluate(
         'JSON.stringify(Array.from(document.querySelector(\'[data-d2lmini="heatmap"]\').d2lminiStates))'))
     arrays, _ = export.import_weights(export.export_weights(model, vocab))
-    normalized = d2lmini.utils.preprocess(text)
-    want = trainer.hidden_states({k: v.double() for k, v in arrays.items()}, vocab[list(normalized)])
+    normalized = preprocess(text)
+    want = oracles.hidden_states({k: v.double() for k, v in arrays.items()}, vocab[list(normalized)])
     assert len(states) == want.numel() == 32 * len(normalized)
     assert float((torch.tensor(states, dtype=torch.float64).reshape(want.shape) - want).abs().max()) < 1e-12
     bits = page.locator('[data-d2lmini="bits"]')
-    want_bits = d2lmini.scoring.score(model, text, vocab).total_nll / math.log(2)  # PyTorch, float32
+    want_bits = score(model, text, vocab).total_nll / math.log(2)  # PyTorch, float32
     assert float(bits.get_attribute('data-model-bits')) == pytest.approx(want_bits, rel=1e-5)
     assert int(bits.get_attribute('data-gzip-bytes')) > 18  # gzip's header and trailer alone take 18 bytes
     words = labels.labels(('bits_model', 'heatmap_hint', 'heatmap_readout'), lang)

@@ -17,18 +17,14 @@ import html
 import json
 from importlib import resources
 
-from .limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
-from .shading import BOUNDS, css, legend_items
+from ..limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
+from ..display.shading import BOUNDS, css, legend_items
 
 e = html.escape
 
 
 def asset(name):
-    return resources.files('d2lmini').joinpath(name).read_text(encoding='utf-8')
-
-
-def generators_asset(name):
-    return resources.files('d2lmini.generators').joinpath(name).read_text(encoding='utf-8')
+    return resources.files(__package__).joinpath(name).read_text(encoding='utf-8')
 
 
 TRAINER_JS = ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js', 'trainer-worker.js', 'trainer-page.js')
@@ -37,8 +33,8 @@ TRAINER_JS = ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js', 'tr
 def generator_js(train=False):
     """The page's JavaScript: ``d2lminiMath()`` (the model), ``d2lminiInsidePage(math)`` (heatmap, bits),
     ``d2lminiPage(math, extras)`` (the page wiring) and, with ``train``, the trainer's functions."""
-    parts = [asset('generator-math.js'), generators_asset('inside-page.js'), asset('generator-page.js')]
-    return '\n'.join(parts + ([generators_asset(name) for name in TRAINER_JS] if train else []))
+    parts = [asset('generator-math.js'), asset('inside-page.js'), asset('generator-page.js')]
+    return '\n'.join(parts + ([asset(name) for name in TRAINER_JS] if train else []))
 
 
 START_JS = """var math = d2lminiMath(), extras = {inside: d2lminiInsidePage(math)};
