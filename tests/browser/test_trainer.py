@@ -2,8 +2,8 @@
 
 - Parity: the engines (JavaScript and WebAssembly) on the case of tests/test_trainer_parity.py, in Chromium's V8,
   against PyTorch autograd (float64: gradients to 1e-6 relative, the SGD run's losses within 1 %).
-- A reader trains: a page with ``html_generator(..., train=True)`` written to disk, opened from ``file://`` and
-  served over http; the train tab is reached and started with the keyboard, one seeded epoch (a second or two)
+- A reader trains: a page with ``html_generator(..., train=True)`` written to disk, and the built chapter
+  (skipped without a built book), each opened from ``file://`` and served over http; the train tab is reached and started with the keyboard, one seeded epoch (a second or two)
   runs in the Web Worker, the curve falls, and the reader's model then scores the text in the score tab.
 - The heatmap shows nn.RNN's hidden states; the bits panel shows the score's bits and gzip's size; all three
   languages.
@@ -88,9 +88,9 @@ def served(trainer_page):
     httpd.server_close()
 
 
-def train_one_epoch(page):
+def train_one_epoch(page, root=None):
     """Keyboard only: from the first tab to the train tab, one epoch, seed 7, Start; wait for 'done'."""
-    root = page.locator('.d2lmini-gen')
+    root = root or page.locator('.d2lmini-gen')
     root.locator('[data-d2lmini="tab-generate"]').focus()
     page.keyboard.press('ArrowRight')
     page.keyboard.press('ArrowRight')
@@ -102,6 +102,16 @@ def train_one_epoch(page):
     page.keyboard.press('Enter')
     page.wait_for_selector('.d2lmini-gen[data-train-state="train_done"]', timeout=60_000)
     return root
+
+
+def check_trained(root):
+    """The curve fell, validation perplexity is well below the untrained ~28, the run used WebAssembly."""
+    train = curve_heights(root, 'train')
+    assert len(train) >= 3 and train[-1] > train[0]  # the training curve falls
+    status = root.locator('[data-d2lmini="train-status"]').text_content()
+    val = float(re.search(r'([0-9.]+)$', status.rsplit('·', 1)[0].strip()).group(1))
+    assert val < 12 and 'WebAssembly' in status, status
+    assert root.locator('[data-d2lmini="train-samples"] li').count() == 1
 
 
 def curve_heights(root, kind):
@@ -117,13 +127,7 @@ def test_reader_trains_the_model_in_the_page(where, served, trainer_page, open_p
     page.wait_for_selector('.d2lmini-gen[data-d2lmini-mounted]')
     stored_ppl = float(page.locator('[data-d2lmini="perplexity"]').text_content())
     root = train_one_epoch(page)
-    train = curve_heights(root, 'train')
-    assert len(train) >= 3 and train[-1] > train[0]  # the training curve falls
-    status = root.locator('[data-d2lmini="train-status"]').text_content()
-    val = float(re.search(r'validation perplexity ([0-9.]+)', status).group(1))
-    assert val < 12, status  # untrained: about 28; one epoch of batch 32 gets well below 12
-    assert 'WebAssembly' in status
-    assert root.locator('[data-d2lmini="train-samples"] li').count() == 1
+    check_trained(root)
     root.locator('[data-d2lmini="train-model"]').select_option('trained')
     mine = float(page.locator('[data-d2lmini="perplexity"]').text_content())
     assert mine != stored_ppl and math.isfinite(mine)
@@ -195,3 +199,23 @@ def test_train_tab_speaks_chinese(chapter_model, open_page):
     root = page.locator('.d2lmini-gen[data-d2lmini-mounted]')
     assert root.locator('[data-d2lmini="tab-train"]').text_content() == labels.label('train_tab', 'zh-hant')
     assert root.locator('[data-d2lmini="train-start"]').text_content() == labels.label('train_start', 'zh-hant')
+
+
+@pytest.mark.parametrize('where', ['http', 'file'])
+def test_reader_trains_in_the_built_book(where, book_dir, server, open_page):
+    """The English chapter as built: its "Try It Yourself" generator carries the trainer, served and from disk."""
+    page_path = 'chapters/en/rnn-concise.html'
+    page, recorder = open_page(f'{server}{page_path}' if where == 'http' else (book_dir / page_path).as_uri())
+    root = page.locator('.d2lmini-gen:has([data-d2lmini="tab-train"])')
+    assert root.count() == 1, 'the chapter has no generator with a train tab: re-execute its notebook'
+    check_trained(train_one_epoch(page, root))
+    assert all(url.startswith(('blob:', 'data:', server if where == 'http' else 'file:')) for url in recorder.requests)
+    assert recorder.page_errors == []
+
+
+@pytest.mark.parametrize('lang', ['zh', 'zh-hant'])
+def test_built_chinese_chapters_carry_the_trainer(lang, server, open_page):
+    page, recorder = open_page(f'{server}chapters/{lang}/rnn-concise.html')
+    tab = page.locator('.d2lmini-gen [data-d2lmini="tab-train"]')
+    assert tab.count() == 1 and tab.text_content() == labels.label('train_tab', lang)
+    assert page.locator('.d2lmini-gen [data-d2lmini="heatmap"]').count() == 2  # under both scoring tabs
