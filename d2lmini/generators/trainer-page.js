@@ -144,7 +144,7 @@ function d2lminiTrainerPage(math, sources) {
         epoch: String(run.epoch), epochs: String(run.epochs),
         speed: run.speed ? math.grouped(Math.round(run.speed)) : '…',
         train: run.trainPpl ? run.trainPpl.toFixed(2) : '…', val: last ? last[1].toFixed(2) : '…',
-        backend: run.backend === 'wasm' ? 'WebAssembly' : 'JavaScript'}) + (run.state ? ' · ' + L[run.state] : '');
+        backend: {wasm: 'WebAssembly', js: 'JavaScript'}[run.backend] || '…'}) + (run.state ? ' · ' + L[run.state] : '');
       root.setAttribute('data-train-state', run.state || 'running');
     }
 
@@ -222,6 +222,7 @@ function d2lminiTrainerPage(math, sources) {
         settings.epochs = epochs; settings.seed = seed;
         worker.postMessage({cmd: 'start', corpus: ids, V: stored.V, settings: settings});
       }).catch(function (err) {
+        if (!run) return;  // reset meanwhile
         var m = String(err && err.message || err);
         say(m.indexOf('sha1:') === 0 ? fill(L.train_bad_text, {got: m.slice(5), want: spec.corpus.sha1}) :
             m === 'vocab' ? L.train_bad_vocab : m);
