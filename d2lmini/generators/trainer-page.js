@@ -80,7 +80,7 @@ function d2lminiTrainerPage(math, sources) {
   }
 
   function drawCurve(svg, labels, run) {
-    var W = 520, Hh = 220, left = 44, right = 12, top = 12, bottom = 34, epochs = Math.max(run.epochs, 1);
+    var W = 520, Hh = 220, left = 44, right = 12, top = 12, bottom = 34, epochs = Math.max(1, run.epochs);
     var points = run.train.concat(run.val), max = 30, min = 0;
     points.forEach(function (p) { if (isFinite(p[1])) max = Math.max(max, Math.min(p[1], 60)); });
     var x = function (e) { return left + (W - left - right) * e / epochs; };
@@ -123,7 +123,7 @@ function d2lminiTrainerPage(math, sources) {
     var root = ui.root, L = ui.labels, stored = ui.model, corpus = null, worker = null, url = null;
     var run = null, trained = null;
     var el = {start: hook(root, 'train-start'), pause: hook(root, 'train-pause'), reset: hook(root, 'train-reset'),
-              epochs: hook(root, 'train-epochs'), seed: hook(root, 'train-seed'), status: hook(root, 'train-status'),
+              total: hook(root, 'train-epochs'), seed: hook(root, 'train-seed'), status: hook(root, 'train-status'),
               curve: hook(root, 'train-curve'), samples: hook(root, 'train-samples'),
               choice: hook(root, 'train-model'), message: hook(root, 'train-message')};
 
@@ -202,13 +202,13 @@ function d2lminiTrainerPage(math, sources) {
     }
 
     function start() {
-      var epochs, seed;
+      var total, seed;
       try {
-        epochs = whole(el.epochs, 1, spec.max_epochs, L.train_epochs);
+        total = whole(el.total, 1, spec.max_epochs, L.train_epochs);
         seed = whole(el.seed, 0, stored.limits.max_seed, L.seed);
       } catch (err) { say(err.message); return; }
       reset();
-      run = {epochs: epochs, epoch: 0, train: [], val: [], state: 'train_loading'};
+      run = {epochs: total, epoch: 0, train: [], val: [], state: 'train_loading'};
       status();
       (corpus ? Promise.resolve(corpus) : loadCorpus(spec.corpus, stored)).then(function (ids) {
         corpus = ids;
@@ -219,7 +219,7 @@ function d2lminiTrainerPage(math, sources) {
         worker.onerror = function (event) { say(String(event.message)); };
         var settings = {};
         Object.keys(spec.settings).forEach(function (k) { settings[k] = spec.settings[k]; });
-        settings.epochs = epochs; settings.seed = seed;
+        settings.epochs = total; settings.seed = seed;
         worker.postMessage({cmd: 'start', corpus: ids, V: stored.V, settings: settings});
       }).catch(function (err) {
         if (!run) return;  // reset meanwhile
@@ -238,8 +238,8 @@ function d2lminiTrainerPage(math, sources) {
         worker.postMessage({cmd: 'pause'}); run.state = 'train_paused'; buttons('paused');
       } else {
         var epochs;
-        try { epochs = whole(el.epochs, 1, spec.max_epochs, L.train_epochs); } catch (err) { say(err.message); return; }
-        run.epochs = Math.max(epochs, run.epoch); run.state = ''; say('');
+        try { epochs = whole(el.total, 1, spec.max_epochs, L.train_epochs); } catch (err) { say(err.message); return; }
+        run.epochs = Math.max(run.epoch, epochs); run.state = ''; say('');
         worker.postMessage({cmd: 'resume', epochs: run.epochs}); buttons('running');
       }
       status();

@@ -3,10 +3,11 @@
  *
  * Messages in: {cmd: 'start', corpus (Int32Array of token ids), V, settings}, {cmd: 'pause'},
  * {cmd: 'resume', epochs}. Messages out: 'ready' (backend), 'progress' (every ~100 ms: epoch, steps, running
- * training perplexity, tokens/s), 'epoch' (training and validation perplexity, a copy of the parameters),
- * 'done', 'error'. settings: num_hiddens, num_steps, batch_size, lr, clip, epochs, seed, num_train, num_val.
+ * training perplexity, tokens per second), 'epoch' (training and validation perplexity, a copy of the
+ * parameters), 'done', 'error'. The settings: num_hiddens, num_steps, batch_size, lr, clip, seed, num_train,
+ * num_val and the number of epochs.
  * Windows as d2lmini.TimeMachine: starts 0 .. num_train - 1 train (shuffled each epoch, the last batch partial),
- * num_train .. num_train + num_val - 1 validate. Tokens/s counts training tokens over training time only.
+ * num_train .. num_train + num_val - 1 validate. Tokens per second count training tokens over training time only.
  */
 function d2lminiTrainerWorker(scope, engine, wasmApi, modules) {
   'use strict';
