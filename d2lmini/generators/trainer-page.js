@@ -137,6 +137,11 @@ function d2lminiTrainerPage(math, sources) {
       return Number(text);
     }
 
+    function readTotal() {  // the epochs field
+      var most = spec.max_epochs;
+      return whole(el.total, 1, most, L.train_epochs);
+    }
+
     function status() {
       if (!run) { el.status.textContent = ''; return; }
       var last = run.val[run.val.length - 1];
@@ -204,7 +209,7 @@ function d2lminiTrainerPage(math, sources) {
     function start() {
       var total, seed;
       try {
-        total = whole(el.total, 1, spec.max_epochs, L.train_epochs);
+        total = readTotal();
         seed = whole(el.seed, 0, stored.limits.max_seed, L.seed);
       } catch (err) { say(err.message); return; }
       reset();
@@ -238,7 +243,7 @@ function d2lminiTrainerPage(math, sources) {
         worker.postMessage({cmd: 'pause'}); run.state = 'train_paused'; buttons('paused');
       } else {
         var epochs;
-        try { epochs = whole(el.total, 1, spec.max_epochs, L.train_epochs); } catch (err) { say(err.message); return; }
+        try { epochs = readTotal(); } catch (err) { say(err.message); return; }
         run.epochs = Math.max(run.epoch, epochs); run.state = ''; say('');
         worker.postMessage({cmd: 'resume', epochs: run.epochs}); buttons('running');
       }
