@@ -147,6 +147,51 @@ TERMS = {  # key: (English, 简体中文)
     'final_val_ppl': ('val ppl after epoch {epochs}', '第 {epochs} 个迭代周期后的验证困惑度'),
     'ran_here': ('run on this page', '在本页运行'),
     'recorded_run': ('recorded {date}', '{date} 记录'),
+    # the in-page trainer (a third tab of the in-page generator) and, under the scored text, the hidden state
+    'train_tab': ('Train it here', '在这里训练'),
+    'train_intro': ('The chapter’s model (32 hidden units, windows of 32 characters), trained from scratch in your '
+                    'browser on the chapter’s {train} training windows of The Time Machine: minibatches of {batch}, '
+                    'learning rate {lr}, gradients clipped to norm {clip}; validation on the next {val} windows.',
+                    '本章的模型（32 个隐藏单元，窗口长 32 个字符）在你的浏览器里从头训练，数据是本章《时间机器》的 {train} 个训练窗口：'
+                    '小批量大小 {batch}，学习率 {lr}，梯度裁剪到范数 {clip}；在随后的 {val} 个窗口上验证。'),
+    'train_epochs': ('Epochs', '迭代周期数'),
+    'train_start': ('Start', '开始'),
+    'train_pause': ('Pause', '暂停'),
+    'train_resume': ('Resume', '继续'),
+    'train_reset': ('Reset', '重置'),
+    'train_model': ('Model in the other tabs', '其他标签页使用的模型'),
+    'train_stored': ('stored (trained in the notebook)', '存储的模型（在笔记本中训练）'),
+    'train_yours': ('yours (trained here)', '你的模型（在这里训练）'),
+    'train_status': ('epoch {epoch}/{epochs} · {speed} tokens/s ({backend}) · training perplexity {train} · '
+                     'validation perplexity {val}',
+                     '迭代周期 {epoch}/{epochs} · 每秒 {speed} 个词元（{backend}）· 训练困惑度 {train} · 验证困惑度 {val}'),
+    'train_sample': ('epoch {epoch}: greedy “{greedy}” · sampled “{sampled}”',
+                     '第 {epoch} 个迭代周期：贪心“{greedy}” · 采样“{sampled}”'),
+    'train_curve': ('Training and validation perplexity against epochs', '训练和验证困惑度随迭代周期的变化'),
+    'train_loading': ('unpacking the training text…', '正在解压训练文本……'),
+    'train_paused': ('paused', '已暂停'),
+    'train_done': ('done', '完成'),
+    'train_stopped': ('stopped', '已停止'),
+    'train_range': ('{name} must be a whole number from {low} to {high}.', '{name}必须是 {low} 到 {high} 之间的整数。'),
+    'train_diverged': ('training diverged in epoch {epoch} (the loss is no longer a finite number): press Reset '
+                       'and start again with another seed.',
+                       '训练在第 {epoch} 个迭代周期发散了（损失不再是有限数）：请按“重置”，换一个随机种子重新开始。'),
+    'train_bad_text': ('the training text in this page is damaged (SHA-1 {got}, expected {want}): reload the page.',
+                       '本页中的训练文本已损坏（SHA-1 为 {got}，应为 {want}）：请重新加载页面。'),
+    'train_bad_vocab': ('the training text gives another vocabulary than the stored model’s: this page cannot '
+                        'train it.', '训练文本得到的词表与存储的模型不同：本页无法训练它。'),
+    'heatmap_caption': ('Hidden state of the model in the other tabs: one column per character, one row per unit '
+                        '(blue −1, white 0, red +1).',
+                        '模型的隐状态：每个字符一列，每个隐藏单元一行（蓝 −1，白 0，红 +1）。'),
+    'heatmap_hint': ('Point at a cell, or focus the map and use the arrow keys, to follow one unit along the text.',
+                     '指向一个格子，或让热图获得焦点后使用方向键，即可沿文本查看一个单元的取值。'),
+    'heatmap_readout': ('unit {unit} after “{context}”: {value}', '读到“{context}”后，单元 {unit}：{value}'),
+    'bits_model': ('The model: {bits} bits for the {n} characters after the first, {bpc} bits per character.',
+                   '模型：第一个字符之后的 {n} 个字符共 {bits} 比特，每个字符 {bpc} 比特。'),
+    'bits_gzip': ('gzip (your browser’s CompressionStream): {bytes} bytes = {bits} bits for all {m} characters, '
+                  '{bpc} bits per character.',
+                  'gzip（浏览器自带的 CompressionStream）：全部 {m} 个字符共 {bytes} 字节 = {bits} 比特，每个字符 {bpc} 比特。'),
+    'bits_no_gzip': ('(This browser has no CompressionStream to compare with.)', '（此浏览器没有可供比较的 CompressionStream。）'),
 }
 
 
@@ -154,6 +199,11 @@ GENERATOR = ('prefix', 'length', 'temperature', 'seed', 'generate', 'mode', 'gre
 SCORING = ('continue_tab', 'score_tab', 'score_field', 'score', 'trained', 'untrained', 'perplexity', 'ppl_formula',
            'nll_note', 'legend', 'details_hint', 'expected_after', 'char_prob', 'no_prediction', 'no_prediction_short',
            'in_text', 'rank')
+INSIDE = ('heatmap_caption', 'heatmap_hint', 'heatmap_readout', 'bits_model', 'bits_gzip', 'bits_no_gzip')
+TRAINING = ('train_tab', 'train_intro', 'train_epochs', 'train_start', 'train_pause', 'train_resume', 'train_reset',
+            'train_model', 'train_stored', 'train_yours', 'train_status', 'train_sample', 'train_curve',
+            'train_loading', 'train_paused', 'train_done', 'train_stopped', 'train_range', 'train_diverged',
+            'train_bad_text', 'train_bad_vocab', 'epoch', 'train', 'val')
 
 
 def page_language(lang=None):

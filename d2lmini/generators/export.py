@@ -22,14 +22,14 @@ from torch import nn
 
 from . import page_markup
 from ..data import Vocab
-from ..display.labels import GENERATOR, SCORING
+from ..display.labels import GENERATOR, INSIDE, SCORING, TRAINING
 from ..display.labels import labels as page_labels
 from ..limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
                       materialize, normalize_prefix, normalize_score_text)
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
-MODES = ('generate', 'score')
+MODES = ('generate', 'score', 'train')
 
 
 def _encode(tensor):
@@ -108,7 +108,7 @@ def _initial_text(model, vocab, prefix, length, temperature):
     return model.predict(prefix, length, vocab)
 
 
-def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode):
+def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode, train=False):
     """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets
     them, and the text the score box starts with (``score_text``; by default the prefix, if it can be scored)."""
     check_vocab(vocab, getattr(model, 'vocab_size', None))
@@ -117,8 +117,10 @@ def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_
         score_text = prefix if len(prefix_text) >= 2 else ''
     else:
         normalize_score_text(score_text, vocab)
-    if mode not in MODES:
-        raise ValueError(f'mode must be one of {list(MODES)}, got {mode!r}.')
+    modes = MODES if train else MODES[:2]
+    if mode not in modes:
+        raise ValueError(f'mode must be one of {list(modes)}' + ('' if train else " ('train' needs train=True)") +
+                         f', got {mode!r}.')
     return (check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed),
             score_text)
 
@@ -137,28 +139,42 @@ def _baseline_weights(baseline, model, vocab):
 
 
 def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                 labels=None, *, baseline=None, mode='generate', score_text=None):
+                 labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
     length, temperature, seed, score_text = _check_page_settings(model, prefix, vocab, length, temperature, seed,
-                                                                 score_text, mode)
-    weights, words = export_weights(model, vocab), page_labels(GENERATOR + SCORING, lang, labels)
+                                                                 score_text, mode, train)
+    weights = export_weights(model, vocab)
+    keys = GENERATOR + SCORING + INSIDE + (TRAINING if train else ())
+    words = page_labels(tuple(dict.fromkeys(keys)), lang, labels)
+    trainer = _trainer_spec(weights) if train else None
     settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
                     initial_text=_initial_text(model, vocab, prefix, length, temperature))
     uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
-    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode)
+    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode,
+                               trainer)
+
+
+def _trainer_spec(weights):
+    """The third tab's settings and training text; the model must read the training text's vocabulary."""
+    from .trainer import page_spec
+    return page_spec(weights['vocab'], weights['num_hiddens'])
 
 
 def html_generator(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                   labels=None, *, baseline=None, mode='generate', score_text=None):
-    """An ``IPython.display.HTML`` generator that runs in the page, with two tabs.
+                   labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
+    """An ``IPython.display.HTML`` generator that runs in the page, with two tabs (three with ``train``).
 
     "Continue a text": type a prefix, read the model's continuation, each character shaded by the probability
     the model gave it. ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 (at most
     ``MAX_TEMPERATURE``) samples with ``seed`` (0 to ``MAX_SEED``); the prefix has at most ``MAX_PREFIX``
     characters (``limits.py``). "Score a sentence": type any text (``score_text`` first, by default the prefix),
     read its perplexity with the formula filled in, as ``model.score`` computes it; ``baseline`` (e.g. the same
-    network untrained) is scored beside it. ``mode`` (``'generate'`` or ``'score'``) is the tab shown first.
+    network untrained) is scored beside it; under the text, the hidden state as a heatmap and the text's cost in
+    bits beside gzip's. ``train=True`` adds "Train it here": the same architecture trained from scratch in the
+    reader's browser on the chapter's split (``generators/trainer.py``; the page then carries the training text,
+    about 70 KB gzip), whose model can replace the stored one in the other tabs. ``mode`` (``'generate'``,
+    ``'score'``, or with ``train`` ``'train'``) is the tab shown first.
     """
     from IPython.display import HTML
     return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels, baseline=baseline,
-                             mode=mode, score_text=score_text))
+                             mode=mode, score_text=score_text, train=train))
