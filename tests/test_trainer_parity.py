@@ -44,16 +44,13 @@ def check_float32(figures):
     assert figures['loss_rel'] < 0.01, figures
 
 
-needs_node = pytest.mark.skipif(shutil.which('node') is None, reason='Node.js is not installed')
-
-
-@needs_node
+@pytest.mark.node
 @pytest.mark.parametrize('backend', ['js', 'wasm'])
 def test_node_float64_matches_pytorch_autograd(case, tmp_path, backend):
     check_float64(compare(run_node(case, tmp_path, backend), reference(case)))
 
 
-@needs_node
+@pytest.mark.node
 @pytest.mark.parametrize('backend', ['js', 'wasm'])
 def test_node_float32_stays_close(case, tmp_path, backend):
     check_float32(compare(run_node(case, tmp_path, backend, 'float32'), reference(case)))
