@@ -1,5 +1,11 @@
 """Training throughput of the from-scratch RNN language model against the concise one (``nn.RNN``), per device.
 
+Three models (``MODELS``): ``scratch`` (``RNNScratch`` + ``RNNLMScratch``, the output layer applied once per time
+step), ``concise`` (``RNN`` + ``RNNLM``, one output product for all steps) and ``scratch_one_output`` (the
+from-scratch RNN with the concise model's output layer: one matrix product for all steps). The two models of the
+chapter differ in two places, the recurrence and the output layer; the third model changes only the output layer,
+so ``concise`` against ``scratch_one_output`` is what ``nn.RNN`` itself brings.
+
 What is measured: steady-state tokens per second of one training step, the work ``Trainer.fit_epoch`` does per
 batch (forward, cross-entropy loss, backward, gradient clipping to a global norm of 1, SGD update), without data
 loading, logging or validation. Each model trains on one fixed batch of random token ids on the device: a one-hot
@@ -42,15 +48,29 @@ from .models import RNN, RNNLM, RNNLMScratch, RNNScratch
 from .tables import Table
 from .utils import check_positive_int, check_positive_number
 
-MODELS = ('scratch', 'concise')
+MODELS = ('scratch', 'concise', 'scratch_one_output')
+# the ratios a row reports: name -> (numerator, denominator), trial by trial
+RATIOS = {'speedup': ('concise', 'scratch'), 'speedup_output': ('scratch_one_output', 'scratch'),
+          'speedup_rnn': ('concise', 'scratch_one_output')}
 WARMUP_STEPS = 2
 KEY = ('device_type', 'device_name', 'threads')  # one recorded row per device (and CPU thread count)
 
 
+class RNNLMScratchOneOutput(RNNLMScratch):
+    """``RNNLMScratch`` with one output matrix product for all time steps, as ``RNNLM`` does it."""
+
+    def output_layer(self, rnn_outputs):
+        H = torch.stack(rnn_outputs)  # (num_steps, batch, num_hiddens)
+        return (H @ self.W_hq + self.b_q).swapaxes(0, 1)  # (batch, num_steps, vocab_size)
+
+
 def build(kind, vocab_size, num_hiddens):
-    """The chapter's language model: ``'scratch'`` (RNNScratch + RNNLMScratch) or ``'concise'`` (RNN + RNNLM)."""
+    """The chapter's language model: ``'scratch'`` (RNNScratch + RNNLMScratch), ``'concise'`` (RNN + RNNLM) or
+    ``'scratch_one_output'`` (RNNScratch + one output product for all steps)."""
     if kind == 'scratch':
         return RNNLMScratch(RNNScratch(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
+    if kind == 'scratch_one_output':
+        return RNNLMScratchOneOutput(RNNScratch(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
     if kind == 'concise':
         model = RNNLM(RNN(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
         model(torch.zeros((1, 1), dtype=torch.long))  # materialize the LazyLinear output layer
@@ -101,20 +121,21 @@ def time_steps(step, n, sync, clock=time.perf_counter, cpu_clock=time.process_ti
     return clock() - start, cpu_clock() - cpu_start
 
 
-def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed):
+def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed,
+                   models=MODELS):
     """``{'batch_size', 'num_hiddens', 'steps_per_trial', 'tokens_per_second'}`` for one configuration."""
     sync, steps, per_trial, clock = synchronizer(device), {}, {}, int(clock_for(device) == 'cpu')
-    tps, cpu_tps = {kind: [] for kind in MODELS}, {kind: [] for kind in MODELS}
+    tps, cpu_tps = {kind: [] for kind in models}, {kind: [] for kind in models}
     gen = torch.Generator().manual_seed(seed)
     X, Y = torch.randint(0, vocab_size, (2, batch_size, num_steps), generator=gen).to(device)  # (batch, num_steps)
-    for kind in MODELS:
+    for kind in models:
         torch.manual_seed(seed)
         steps[kind] = make_step(build(kind, vocab_size, num_hiddens).to(device), X, Y)
         for _ in range(WARMUP_STEPS - 1):
             time_steps(steps[kind], 1, sync)
         per_trial[kind] = max(1, round(trial_seconds / max(time_steps(steps[kind], 1, sync)[clock], 1e-9)))
     for i in range(trials):
-        for kind in (MODELS if i % 2 == 0 else MODELS[::-1]):
+        for kind in (models if i % 2 == 0 else models[::-1]):
             wall, cpu = time_steps(steps[kind], per_trial[kind], sync)
             tokens = batch_size * num_steps * per_trial[kind]
             tps[kind].append(tokens / max(wall, 1e-9))
@@ -147,14 +168,18 @@ def cpu_name():
 
 
 def measure(batch_sizes=(1, 32, 1024), hidden_sizes=(32, 256), device=None, trials=5, trial_seconds=0.1,
-            num_steps=32, vocab_size=28, seed=0, command=None):
-    """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU."""
+            num_steps=32, vocab_size=28, seed=0, command=None, models=MODELS):
+    """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU.
+    ``models``: a subset of ``MODELS`` in that order, at least ``'scratch'`` and ``'concise'``."""
     check_positive_int('trials', trials), check_positive_number('trial_seconds', trial_seconds)
+    models = tuple(models)
+    if not {'scratch', 'concise'} <= set(models) or not set(models) <= set(MODELS) or len(set(models)) != len(models):
+        raise ValueError(f'models must hold scratch and concise, each model once, from {MODELS}; got {models!r}.')
     device, start = torch.device(device if device is not None else 'cpu'), time.perf_counter()
     record = {**device_info(device), 'clock': clock_for(device), 'date': datetime.date.today().isoformat(),
               'command': command,
               'num_steps': num_steps, 'vocab_size': vocab_size, 'trials': trials, 'trial_seconds': trial_seconds,
-              'results': [measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed)
+              'results': [measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed, models)
                           for h in hidden_sizes for b in batch_sizes]}
     record['seconds'] = time.perf_counter() - start  # the whole study, warm-up included (wall clock)
     return Study(record)
@@ -171,16 +196,23 @@ class Study:
     def __init__(self, record, recorded=False):
         self.record, self.recorded = record, recorded
 
+    def models(self):
+        """The models this study measured, in ``MODELS`` order (rows recorded before the third model have two)."""
+        measured = self.record['results'][0]['tokens_per_second']
+        return tuple(kind for kind in MODELS if kind in measured)
+
     def rows(self, clock=None):
-        """One dict per configuration: median/min/max tokens per second of each model and of the speed-up, by
-        the study's clock (``record['clock']``) unless ``clock`` ('wall' or 'cpu') says otherwise."""
+        """One dict per configuration: median/min/max tokens per second of each measured model and of each ratio
+        of ``RATIOS`` whose two models were measured (trial by trial), by the study's clock (``record['clock']``)
+        unless ``clock`` ('wall' or 'cpu') says otherwise."""
         clock = clock or self.record.get('clock', 'wall')
         out = []
         for r in self.record['results']:
             tps = r['tokens_per_second' if clock == 'wall' else 'tokens_per_cpu_second']
-            ratios = [c / s for s, c in zip(tps['scratch'], tps['concise'])]  # trial by trial
+            ratios = {name: spread([a / b for a, b in zip(tps[top], tps[bottom])])  # trial by trial
+                      for name, (top, bottom) in RATIOS.items() if top in tps and bottom in tps}
             out.append({'batch_size': r['batch_size'], 'num_hiddens': r['num_hiddens'],
-                        **{kind: spread(tps[kind]) for kind in MODELS}, 'speedup': spread(ratios)})
+                        **{kind: spread(tps[kind]) for kind in MODELS if kind in tps}, **ratios})
         return out
 
     def row(self, batch_size, num_hiddens):
@@ -225,14 +257,19 @@ def save(study, name='speed'):
 
 
 def table(studies, lang=None):
-    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
+    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size); a column
+    per model and per ratio that any study measured ('—' where a study did not)."""
+    models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
+    ratios = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])]
     header = [label('num_hiddens', lang), label('batch_size', lang)] + [
-        label('throughput', lang).format(model=label(kind, lang)) for kind in MODELS] + [label('speedup_range', lang)]
+        label('throughput', lang).format(model=label(kind, lang)) for kind in models] + [
+        label(f'{name}_range', lang) for name in ratios]
     rows, groups = [], []
     for study in studies:
         for r in sorted(study.rows(), key=lambda r: (r['num_hiddens'], r['batch_size'])):
-            rows.append([str(r['num_hiddens']), str(r['batch_size'])] + [format_tps(*r[kind]) for kind in MODELS]
-                        + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r['speedup'])])
+            rows.append([str(r['num_hiddens']), str(r['batch_size'])]
+                        + [format_tps(*r[kind]) if kind in r else '—' for kind in models]
+                        + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if name in r else '—' for name in ratios])
             groups.append(study.name(lang))
     caption = results.caption([s.record for s in studies if s.recorded], lang)
     return Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
