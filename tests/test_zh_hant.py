@@ -283,9 +283,13 @@ def test_glossary_file_is_well_formed():
 
 
 def test_every_glossary_entry_corrects_opencc_output_in_the_book():
-    """An entry exists only for a term that OpenCC actually produces in some zh page (no speculative entries)."""
+    """An entry exists only for a term that OpenCC actually produces in some zh page or label (no speculative
+    entries), or for a term of MAINLAND_TERMS."""
     raw = ''.join(zconv._opencc().convert((ZH / name).read_text(encoding='utf-8')) for name in PAGES)
-    unused = [source for source, _, _ in zconv.read_glossary() if source not in raw]
+    raw += ''.join(zconv._opencc().convert(zh) for zh in mzh.simplified_terms().values())  # d2lmini's labels
+    # a fix for a term of MAINLAND_TERMS stays even when no page uses the term today: it guards the next page
+    fixes = set(MAINLAND_TERMS)
+    unused = [source for source, _, _ in zconv.read_glossary() if source not in raw and source not in fixes]
     assert not unused, f'glossary entries matching no OpenCC output: {unused}'
 
 
