@@ -1,37 +1,31 @@
 """Training throughput of the from-scratch RNN language model against the concise one (``nn.RNN``), per device.
 
-Three models (``MODELS``): ``scratch`` (``RNNScratch`` + ``RNNLMScratch``, the output layer applied once per time
-step), ``concise`` (``RNN`` + ``RNNLM``, one output product for all steps) and ``scratch_one_output`` (the
-from-scratch RNN with the concise model's output layer: one matrix product for all steps). The two models of the
-chapter differ in two places, the recurrence and the output layer; the third model changes only the output layer,
-so ``concise`` against ``scratch_one_output`` is what ``nn.RNN`` itself brings.
+Three models (``MODELS``): ``scratch`` (``RNNScratch`` + ``RNNLMScratch``, the output layer applied at each time
+step), ``concise`` (``RNN`` + ``RNNLM``) and ``scratch_one_output`` (``RNNScratch`` with one output product for all
+steps, as ``RNNLM`` does it). The chapter's two models differ in the recurrence and in the output layer; the third
+differs from ``scratch`` only in the output layer, so ``concise`` against it is what ``nn.RNN`` itself brings.
 
-What is measured: steady-state tokens per second of one training step, the work ``Trainer.fit_epoch`` does per
-batch (forward, cross-entropy loss, backward, gradient clipping to a global norm of 1, SGD update), without data
-loading, logging or validation. Each model trains on one fixed batch of random token ids on the device: a one-hot
-RNN does the same arithmetic whatever the tokens are, and no data has to be read.
+What is measured: steady-state tokens per second of one training step (forward, cross-entropy loss, backward,
+gradient clipping to a global norm of 1, SGD update), without data loading, logging or validation, on one fixed
+batch of random token ids: a one-hot RNN does the same arithmetic whatever the tokens are.
 
 How:
-- For each (batch size, hidden units), both models are built with the same seed and warmed up for at least
-  ``WARMUP_STEPS`` steps (first calls allocate memory and, on a GPU, set up cuDNN); warm-up is not timed.
-- The last warm-up step's time sets how many steps one trial runs (at least one), so that a trial lasts about
-  ``trial_seconds`` and the whole study takes a predictable time on any device.
-- Trials alternate the models, in the order scratch, concise, concise, scratch, ..., so that a slow drift of
-  the machine (other jobs, clock changes) falls on both equally. The speed-up of trial i is concise_i / scratch_i,
-  and we report the median and the range (min–max) over trials, never a single run.
+- For each (batch size, hidden units), the models are built with the same seed and warmed up for
+  ``WARMUP_STEPS`` untimed steps (first calls allocate memory and, on a GPU, set up cuDNN). The last warm-up
+  step's time sets the steps per trial, so that a trial lasts about ``trial_seconds``.
+- Trials alternate the models, the order reversed every other trial, so that a slow drift of the machine falls
+  on all equally. Ratios are taken trial by trial (``RATIOS``); we report medians and ranges, never one run.
 - Clocks: ``time.perf_counter`` (wall) and ``time.process_time`` (this process's CPU time) around ``n`` steps,
-  with the device synchronized right before both readings. CUDA kernels run asynchronously: without
-  ``torch.cuda.synchronize`` we would time the launches, not the work. We do not use
-  ``torch.utils.benchmark.Timer``: it synchronizes the same way but times one statement at a time and picks its
-  own number of repetitions, which makes interleaving two models and bounding the total time awkward.
-- Which clock the table uses (``clock_for``): wall time, what a reader waits for and the only clock that means
-  anything for a GPU or several CPU threads, except when PyTorch runs on the CPU with one thread. Then the
-  process's CPU time is the time the work took, and unlike wall time it does not grow when other programs share
-  the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, and far less
-  in CPU time). Both are recorded; the row says which one it shows.
+  with the device synchronized right before both readings (CUDA kernels run asynchronously). We do not use
+  ``torch.utils.benchmark.Timer``: it times one statement at a time and picks its own number of repetitions,
+  which makes interleaving the models and bounding the total time awkward.
+- Which clock the table uses (``clock_for``): wall time, except on the CPU with one PyTorch thread, where the
+  process's CPU time is the time the work took and, unlike wall time, does not grow when other programs share
+  the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, far less in
+  CPU time). Both are recorded; the row says which one it shows.
 
-Recorded rows (``d2lmini/recorded/speed.json``, written by ``benchmarks/bench_speed.py``) have the same shape as a
-``Study.record``, so the page shows them beside the reader's own run.
+Recorded rows (``d2lmini/recorded/speed.json``, by ``benchmarks/bench_speed.py``) have the shape of a
+``Study.record``, so a page shows them beside the reader's own run.
 """
 import datetime
 import platform
@@ -148,13 +142,9 @@ MATMUL_OPS = ('mm', 'addmm', 'bmm')  # the matrix products a CPU step runs, as A
 
 
 def matmul_calls(kind, num_hiddens=32, batch_size=4, num_steps=32, vocab_size=28):
-    """How many matrix products one training step of model ``kind`` runs on the CPU, forward and backward; the
-    count depends on ``num_steps``, not on the batch or hidden sizes.
-
-    Counted with a ``TorchDispatchMode``, which sees every ATen operator call, including those of the backward
-    pass and of ``nn.RNN``'s C++ loop. ``torch.profiler`` counts the same calls, but its native library writes
-    lines to the process's stderr, which a notebook would show.
-    """
+    """Matrix products in one CPU training step of model ``kind`` (forward and backward; they depend on
+    ``num_steps`` only). A ``TorchDispatchMode`` sees every ATen call, backward and ``nn.RNN``'s C++ loop included;
+    ``torch.profiler`` counts the same, but its native library writes to stderr, which a notebook shows."""
     from torch.utils._python_dispatch import TorchDispatchMode
     products = {getattr(torch.ops.aten, name) for name in MATMUL_OPS}
 
@@ -265,13 +255,6 @@ class Study:
             return label('recorded', lang).format(date=self.record['date'], device=self.device_text(lang))
         return label('this_run', lang).format(device=self.device_text(lang))
 
-    def short_name(self, lang=None):
-        """'this run' or 'recorded <date>, CPU' (a GPU's name instead of CPU), for a legend."""
-        if not self.recorded:
-            return label('this_run_short', lang)
-        r = self.record
-        device = 'CPU' if r['device_type'] == 'cpu' else r['device_name']
-        return label('recorded_short', lang).format(date=r['date'], device=device)
 
 
 def recorded(name='speed'):
@@ -314,10 +297,3 @@ def kilo(value):
     """Thousands with three significant digits or more: 1,509 / 199 / 10.9 / 7.57 (for 1,508,613 ... 7,572)."""
     k = value / 1000
     return f'{k:,.0f}' if k >= 100 else f'{k:.1f}' if k >= 10 else f'{k:.2f}'
-
-
-def plot(studies, lang=None, figsize=(6, 4.2)):
-    """Speed-up against batch size for every study and hidden size, shown as a PNG in Jupyter; ``.figure`` is the
-    matplotlib Figure (see ``plotting.speedup_figure``)."""
-    from .plotting import speedup_figure
-    return speedup_figure(studies, lang=lang, figsize=figsize)

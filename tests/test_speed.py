@@ -148,15 +148,6 @@ def test_throughput_is_shown_in_thousands_with_three_digits():
     assert speed.format_tps(10_871, 8_654, 198_961) == '10.9 (8.65–199)'
 
 
-def test_plot_draws_one_line_per_study_and_hidden_size(tiny_study):
-    pytest.importorskip('matplotlib')
-    old = speed.Study(tiny_study.record, recorded=True)
-    image = speed.plot([old, tiny_study], lang='zh-hant')
-    assert image._repr_png_().startswith(b'\x89PNG')  # what Jupyter shows
-    labels = image.figure.axes[0].get_legend_handles_labels()[1]
-    assert len(labels) == 5 and '速度相同' in labels and sum(label.startswith('本次執行') for label in labels) == 2
-
-
 def test_save_adds_then_replaces_the_row_of_the_same_device(tmp_path, tiny_study):
     path = tmp_path / 'speed.json'
     other = {**tiny_study.record, 'device_type': 'cuda', 'device_name': 'Some GPU'}
