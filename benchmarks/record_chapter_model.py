@@ -5,7 +5,7 @@ Usage: ``OMP_NUM_THREADS=1 python benchmarks/record_chapter_model.py [--dry-run]
 
 Runs the chapter's own steps on the CPU (``rnn-concise``: data as there, ``torch.manual_seed(1)`` and the model,
 the untrained ``predict`` that materializes the lazy output layer, ``torch.manual_seed(2)`` and 100 epochs of
-training) and writes the weights with the seeds, date and command into ``d2lmini/recorded/chapter_model.json``
+training) and writes the weights with the seeds, date and command into ``d2lmini/book/recorded/chapter_model.json``
 (a row of the same device replaces the old one). The chapter's hidden check compares the model it trains with
 this file on the CPU: when training changes (the Trainer, the data, the seeds), that check fails and says to run
 this script again. CPU training with fixed seeds is bit-reproducible on one machine; across machines the check
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 import d2lmini as d2l  # noqa: E402
-from d2lmini import results, speed  # noqa: E402
+from d2lmini.book import results, speed  # noqa: E402
 
 SEEDS = {'model': 1, 'training': 2}
 EPOCHS = 100

@@ -7,6 +7,7 @@ What changed from D2L and why:
 - Progress is a history of per-epoch averages plus a ``summary`` dict; the live plot redraws a bounded
   number of times (``plotting.LivePlot``), and a one-line progress report works with or without Jupyter.
 """
+import math
 import time
 
 import torch
@@ -14,12 +15,13 @@ from torch import nn
 
 from . import utils
 from .divergence import DivergenceWatch, TrainingDiverged
+from .display.labels import page_language
 from .progress import Board, ProgressLine, metrics
 from .utils import HyperParameters
 
 
 class Module(nn.Module, HyperParameters):
-    """Base class of models: ``loss``, ``forward``, ``training_step``, ``validation_step``, ``configure_optimizers``.
+    """(D2L §3.2) Base class of models: ``loss``, ``forward``, ``training_step``, ``validation_step``, ``configure_optimizers``.
 
     ``plot_train_per_epoch``/``plot_valid_per_epoch`` are accepted for D2L compatibility and unused:
     the Trainer plots per-epoch averages. ``board`` holds the live plot's settings and points (``progress.Board``).
@@ -58,7 +60,7 @@ class Module(nn.Module, HyperParameters):
 
 
 class DataModule(HyperParameters):
-    """Base class of data: ``train_dataloader`` and ``val_dataloader`` call ``get_dataloader(train)``."""
+    """(D2L §3.2) Base class of data: ``train_dataloader`` and ``val_dataloader`` call ``get_dataloader(train)``."""
 
     def __init__(self, root='../data', num_workers=0):
         self.save_hyperparameters()
@@ -98,12 +100,28 @@ class TensorBatches:
             yield tuple(t[idx] for t in self.tensors)
 
 
+def perplexity(mean_nll):
+    """Perplexity: ``exp`` of the mean negative log-likelihood per token (nats). The one definition in d2lmini:
+    the Trainer's ``*_ppl``, ``model.score`` and the studies use it."""
+    return math.exp(float(mean_nll))
+
+
+def is_perplexity(key):
+    return key.endswith('ppl')
+
+
 class Trainer(HyperParameters):
-    """Fit a ``Module`` to a ``DataModule`` with SGD-style optimizers, optional clipping and live progress.
+    """(D2L §3.2) Fit a ``Module`` to a ``DataModule`` with SGD-style optimizers, optional clipping and live progress.
 
     After ``fit``: ``history`` holds one dict per epoch (``epoch``, ``time`` and every logged metric, e.g.
     ``train_ppl``/``val_ppl``) and ``summary`` the totals (seconds, tokens per second, final metrics). ``fit``
     leaves the model in the mode (``train()``/``eval()``) it found it in.
+
+    An epoch's metric is the mean over its tokens (each batch weighted by its number of target tokens). A metric
+    named ``*ppl`` is logged per batch as ``exp(loss)`` (D2L's ``self.plot('ppl', torch.exp(l), ...)``) and
+    averaged as perplexity is defined: ``exp`` of the mean loss per token (``perplexity``), the number
+    ``model.score`` and the page give for one text. D2L's Trainer plots the plain mean of per-batch perplexities,
+    which is a little higher while the loss still varies from batch to batch.
 
     A Ctrl-C, or a loss or logged value that is NaN or infinite (``TrainingDiverged``, see ``divergence.py``),
     ends ``fit`` early: the exception is raised again once ``summary`` holds the totals of the epochs that
@@ -112,10 +130,12 @@ class Trainer(HyperParameters):
 
     def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *, live_plot=True, progress=True,
                  max_redraws=20, lang=None):
-        utils.check_positive_int('max_epochs', max_epochs)
-        utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
-        utils.check_nonnegative_number('gradient_clip_val', gradient_clip_val, ' (0 turns clipping off)')
+        max_epochs = utils.check_positive_int('max_epochs', max_epochs)
+        num_gpus = utils.check_count('num_gpus', num_gpus, ' (0 = CPU; 1 or more = the first GPU, when there is one)')
+        gradient_clip_val = utils.check_nonnegative_number('gradient_clip_val', gradient_clip_val,
+                                                           ' (0 turns clipping off)')
         self.save_hyperparameters()
+        self.lang = page_language(lang)  # the page's language, resolved once for the plot and the progress line
         self.gpus = [utils.gpu(i) for i in range(min(num_gpus, utils.num_gpus()))]
         self.device = self.gpus[0] if self.gpus else utils.cpu()
 
@@ -138,9 +158,12 @@ class Trainer(HyperParameters):
         return [a.to(self.device, non_blocking=True) for a in batch] if self.gpus else batch
 
     def record(self, key, value):
-        """Accumulate a logged scalar on its device; averaged over the epoch's batches in ``end_epoch``."""
+        """Accumulate a logged scalar on its device, weighted by the batch's tokens; ``end_epoch`` averages it
+        (a perplexity through its log, the batch's mean loss)."""
         total, count = self._sums.get(key, (0.0, 0))
-        self._sums[key] = (total + value.detach(), count + 1)
+        value = value.detach()
+        self._sums[key] = (total + (value.log() if is_perplexity(key) else value) * self._tokens,
+                           count + self._tokens)
         self._watch.see(key, value, self.epoch, self._batch, self._phase)
 
     def fit(self, model, data):
@@ -150,11 +173,11 @@ class Trainer(HyperParameters):
         self.optim = model.configure_optimizers()
         self.epoch = self.train_batch_idx = self.val_batch_idx = self._batch = 0
         self._phase, self._sums, self._tokens_done = 'training', {}, 0
-        self.history, self.summary, self.num_train_tokens = [], {}, 0
+        self.history, self.summary, self.num_train_tokens, self._tokens = [], {}, 0, 1
         lr = f'lr={model.lr}, ' if hasattr(model, 'lr') else ''
         self._watch = DivergenceWatch(self.device, now=f'{lr}gradient_clip_val={self.gradient_clip_val}')
         self._start = time.perf_counter()
-        self._line = ProgressLine(self.max_epochs, enabled=self.progress, lang=self.lang)
+        self._line = ProgressLine(self.max_epochs, self.lang, enabled=self.progress)
         self._board = self._make_board(model)
         was_training = model.training
         try:
@@ -178,6 +201,7 @@ class Trainer(HyperParameters):
         self._phase = 'training'
         for i, batch in enumerate(self.train_dataloader):
             self._batch, batch = i, self.prepare_batch(batch)
+            self._tokens = batch[-1].numel()
             loss = self.model.training_step(batch)
             self._watch.see('loss', loss, self.epoch, i, self._phase)
             self.optim.zero_grad(set_to_none=True)
@@ -193,8 +217,9 @@ class Trainer(HyperParameters):
         self._phase = 'validation'
         with torch.no_grad():
             for i, batch in enumerate(self.val_dataloader):
-                self._batch = i
-                self.model.validation_step(self.prepare_batch(batch))
+                self._batch, batch = i, self.prepare_batch(batch)
+                self._tokens = batch[-1].numel()
+                self.model.validation_step(batch)
                 self.val_batch_idx += 1
 
     def clip_gradients(self, grad_clip_val, model):
@@ -204,7 +229,8 @@ class Trainer(HyperParameters):
 
     def end_epoch(self):
         row = {'epoch': self.epoch + 1, 'time': time.perf_counter() - self._start}
-        row.update({k: (total / count).item() for k, (total, count) in self._sums.items()})
+        row.update({k: perplexity(total / count) if is_perplexity(k) else (total / count).item()
+                    for k, (total, count) in self._sums.items()})
         self.history.append(row)
         self._tokens_done = self.num_train_tokens
         if isinstance(getattr(self.model, 'board', None), Board):
@@ -238,4 +264,4 @@ class Trainer(HyperParameters):
         if not self.live_plot or not getattr(board, 'display', True):
             return None
         from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
-        return LivePlot(self.max_epochs, self.max_redraws, lang=self.lang, board=board)
+        return LivePlot(self.max_epochs, self.lang, self.max_redraws, board=board)

@@ -17,7 +17,7 @@ from .utils import check_positive_int, preprocess
 
 
 class Vocab:
-    """Vocabulary for text: tokens sorted alphabetically, with ``<unk>`` for anything unseen."""
+    """(D2L §9.2) Vocabulary for text: tokens sorted alphabetically, with ``<unk>`` for anything unseen."""
 
     def __init__(self, tokens=(), min_freq=0, reserved_tokens=()):
         if tokens and isinstance(tokens[0], list):
@@ -48,15 +48,15 @@ class Vocab:
 
 
 class TimeMachine(DataModule):
-    """Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
+    """(D2L §9.2–§9.3) Character-level windows of *The Time Machine*: ``X[i]`` is ``num_steps`` tokens, ``Y[i]`` is ``X[i]`` shifted by one.
 
     ``root`` is the data folder (default: ``$D2LMINI_DATA_DIR`` or d2lmini's cache; see ``datafiles``).
     """
 
     def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000, root=None):
         super().__init__()
-        for name in ('batch_size', 'num_steps', 'num_train', 'num_val'):
-            check_positive_int(name, locals()[name])
+        batch_size, num_steps = check_positive_int('batch_size', batch_size), check_positive_int('num_steps', num_steps)
+        num_train, num_val = check_positive_int('num_train', num_train), check_positive_int('num_val', num_val)
         self.save_hyperparameters()
         corpus, self.vocab = self._corpus(self._download())  # (num_tokens,) token ids
         check_split(len(corpus), num_steps, num_train, num_val)

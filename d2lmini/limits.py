@@ -23,7 +23,10 @@ that names the argument, the rule and the value, the value cut short (``show``) 
 import math
 import numbers
 
-from .utils import preprocess
+import torch
+
+from .utils import is_int as _is_int
+from .utils import preprocess, show
 
 MAX_PREFIX = 1_000  # characters read before generating
 MAX_PREDS = 10_000  # characters generated per call: enough for pages of text, bounded time and memory
@@ -32,20 +35,6 @@ MAX_TEMPERATURE = 2.0
 MAX_SEED = 2**32 - 1
 LIMITS = {'max_prefix': MAX_PREFIX, 'max_preds': MAX_PREDS, 'max_score': MAX_SCORE,
           'max_temperature': MAX_TEMPERATURE, 'max_seed': MAX_SEED}  # in the page's payload: generator-math.js keeps them
-
-
-def show(value, limit=40):
-    """``repr(value)`` for a message, at most ``limit`` characters; huge integers by their number of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        return f'{"-" if value < 0 else ""}a number of about {round(value.bit_length() * math.log10(2))} digits'
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f'{value:,}'
-    text = repr(value)
-    return text if len(text) <= limit else f'{text[:limit]}... ({len(text):,} characters)'
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 # What each kind of text is called in messages, its limit, and what to type instead of nothing.
@@ -151,3 +140,58 @@ def check_finite(named_tensors):
         raise ValueError(f"the model's weights contain NaN or infinity ({', '.join(bad[:4])}): its training "
                          'diverged. Train a new model with a smaller learning rate (lr) or with gradient clipping '
                          '(e.g. Trainer(..., gradient_clip_val=1)).')
+
+
+# --- the model -------------------------------------------------------------------------------------------------
+
+def check_device(model, device=None):
+    """The device to run on: the model's own; a ``device`` argument must name that same device."""
+    own = next(model.parameters()).device
+    if device is None:
+        return own
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a device such as 'cpu' or 'cuda:0', got {device!r}.") from None
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {str(device)!r} was asked for, but PyTorch sees no CUDA GPU here: leave device "
+                         f"out to generate where the model is ({own}), or pass d2l.try_gpu().")
+    if device.type == 'cuda' and device.index is None:
+        device = torch.device('cuda', torch.cuda.current_device())
+    if device != own:
+        raise ValueError(f'the model is on {own} but device is {device}: leave device out, or move the model '
+                         f'first (model.to({str(device)!r})).')
+    return own
+
+
+def materialize(model, device):
+    """Run lazy layers once so their weights exist, leaving torch's global random state as it was.
+
+    An untrained ``RNNLM`` has a lazy output layer; generating or scoring with it must not change what later
+    random draws (data shuffling, new models) give."""
+    if not any(torch.nn.parameter.is_lazy(p) for p in model.parameters()):
+        return
+    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []), torch.no_grad():
+        X = torch.zeros((1, 1), dtype=torch.long, device=device)  # (batch, num_steps)
+        model.output_layer(model.rnn(model.one_hot(X), None)[0])
+
+
+def check_model(model, vocab, device=None):
+    """A model ready to read text: its vocabulary size matches ``vocab``, ``device`` is its own, lazy layers are
+    materialized and its weights are finite (a diverged model is refused). Returns the device."""
+    check_vocab(vocab, getattr(model, 'vocab_size', None))
+    device = check_device(model, device)
+    materialize(model, device)
+    check_finite(model.named_parameters())
+    return device
+
+
+def check_generation(model, prefix, num_preds, vocab, device=None, temperature=None, seed=None):
+    """Every check of ``generate`` in one call: ``(prefix as the model reads it, temperature, seed, device)``;
+    ``temperature`` None means greedy and ``seed`` None draws from torch's global generator."""
+    check_vocab(vocab, getattr(model, 'vocab_size', None))
+    prefix = normalize_prefix(prefix, vocab)
+    check_num_preds(num_preds)
+    temperature = None if temperature is None else check_temperature(temperature)
+    seed = check_seed(seed, optional=True)
+    return prefix, temperature, seed, check_model(model, vocab, device)

@@ -16,7 +16,7 @@ from .utils import check_positive_int, check_positive_number
 
 
 class Classifier(Module):
-    """Cross-entropy loss over the last axis: the base of the language models (§9.5 subclasses it the same way).
+    """(D2L §4.3) Cross-entropy loss over the last axis: the base of the language models (§9.5 subclasses it the same way).
 
     D2L's ``Classifier`` also logs accuracy during validation; both language models log perplexity instead, so
     that part is left out.
@@ -28,12 +28,11 @@ class Classifier(Module):
 
 
 class RNNScratch(Module):
-    """A tanh RNN written out: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``."""
+    """(D2L §9.5) A tanh RNN written out: ``H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)``."""
 
     def __init__(self, num_inputs, num_hiddens, sigma=0.01):
         super().__init__()
-        check_positive_int('num_inputs', num_inputs)
-        check_positive_int('num_hiddens', num_hiddens)
+        num_inputs, num_hiddens = check_positive_int('num_inputs', num_inputs), check_positive_int('num_hiddens', num_hiddens)
         self.save_hyperparameters()
         self.W_xh = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
         self.W_hh = nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma)
@@ -51,12 +50,11 @@ class RNNScratch(Module):
 
 
 class RNNLMScratch(Classifier):
-    """Character language model on top of an RNN: one-hot inputs, a linear output layer, perplexity logging."""
+    """(D2L §9.5) Character language model on top of an RNN: one-hot inputs, a linear output layer, perplexity logging."""
 
     def __init__(self, rnn, vocab_size, lr=0.01):
         super().__init__()
-        check_positive_int('vocab_size', vocab_size)
-        check_positive_number('lr', lr)
+        vocab_size, lr = check_positive_int('vocab_size', vocab_size), check_positive_number('lr', lr)
         self.save_hyperparameters()
         self.init_params()
 
@@ -105,12 +103,11 @@ class RNNLMScratch(Classifier):
 
 
 class RNN(Module):
-    """The concise RNN: ``nn.RNN`` with a tanh cell and one layer."""
+    """(D2L §9.6) The concise RNN: ``nn.RNN`` with a tanh cell and one layer."""
 
     def __init__(self, num_inputs, num_hiddens):
         super().__init__()
-        check_positive_int('num_inputs', num_inputs)
-        check_positive_int('num_hiddens', num_hiddens)
+        num_inputs, num_hiddens = check_positive_int('num_inputs', num_inputs), check_positive_int('num_hiddens', num_hiddens)
         self.save_hyperparameters()
         self.rnn = nn.RNN(num_inputs, num_hiddens)
 
@@ -119,7 +116,7 @@ class RNN(Module):
 
 
 class RNNLM(RNNLMScratch):
-    """The concise language model: the output layer is an ``nn.LazyLinear`` applied to all steps at once."""
+    """(D2L §9.6) The concise language model: the output layer is an ``nn.LazyLinear`` applied to all steps at once."""
 
     def init_params(self):
         self.linear = nn.LazyLinear(self.vocab_size)
@@ -146,7 +143,7 @@ class NormalLazyLinear(nn.LazyLinear):
 
 
 class LinearRegression(Module):
-    """§9.1's linear model: one lazy linear output (weights ``N(0, 0.01²)``, zero bias), squared loss, SGD."""
+    """(D2L §3.5) §9.1's linear model: one lazy linear output (weights ``N(0, 0.01²)``, zero bias), squared loss, SGD."""
 
     def __init__(self, lr, sigma=0.01):
         super().__init__()

@@ -1,14 +1,14 @@
 """Drawing: D2L's ``plot`` helper and the Trainer's live perplexity plot.
 
-With ``fonts.py`` (and the book's ``init_study.plot_curves``), the modules importing matplotlib. On Chinese
+With ``display/fonts.py`` (and the book's ``init_study.plot_curves``), the modules importing matplotlib. On Chinese
 pages every drawing first calls ``fonts.use_page_fonts``, so Chinese labels get a font that has their glyphs.
 """
 import io
 import math
 import time
 
-from .fonts import use_page_fonts
-from .labels import label, metric_label, page_language
+from .display.fonts import use_page_fonts
+from .display.labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
@@ -76,7 +76,7 @@ class LivePlot:
     Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None, board=None):
+    def __init__(self, max_epochs, lang, max_redraws=20, max_share=0.05, draw_estimate=0.1, board=None):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
         self.max_epochs, self.lang, self.board = max_epochs, page_language(lang), board
         use_page_fonts(self.lang)
@@ -128,20 +128,3 @@ class LivePlot:
     def _publish(self, png):
         from IPython.display import Image
         self.handle.update(Image(data=png))
-
-
-class FigureImage:
-    """A matplotlib ``figure`` that Jupyter shows as one PNG. Without pyplot, nothing else shows it a second time,
-    and no figure is left open in pyplot's global state."""
-
-    def __init__(self, figure):
-        self.figure = figure
-
-    def _repr_png_(self):
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format='png')
-        return buf.getvalue()
-
-    def __repr__(self):
-        width, height = self.figure.get_size_inches() * self.figure.dpi
-        return f'<figure {width:.0f}x{height:.0f} px>'

@@ -2,7 +2,7 @@
 import collections
 import sys
 
-from .labels import label, metric_label, page_language
+from .display.labels import label, metric_label, page_language
 
 
 def in_notebook():
@@ -53,7 +53,7 @@ class Board:
             self.data.setdefault(key, []).append(Point(row['epoch'], value))
 
 
-def format_metrics(row, lang=None):
+def format_metrics(row, lang):
     return '  '.join(f'{metric_label(k, lang)} {v:.2f}' for k, v in metrics(row).items())
 
 
@@ -64,7 +64,7 @@ class ProgressLine:
     In a terminal it is rewritten with ``\\r``; in a log (not a TTY) about ten lines are printed in all.
     """
 
-    def __init__(self, max_epochs, enabled=True, stream=None, lang=None):
+    def __init__(self, max_epochs, lang, enabled=True, stream=None):
         self.max_epochs, self.enabled, self.lang = max_epochs, enabled, page_language(lang)
         self.stream = stream or sys.stdout
         self.notebook = in_notebook()

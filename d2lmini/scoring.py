@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import torch
 
-from .generate import _materialize, check_device
-from .labels import label
-from .tables import Table
-from .limits import check_finite, check_vocab, normalize_score_text
-from .shading import html_chars
+from .core import perplexity
+from .display.labels import label, page_language
+from .display.tables import Table
+from .limits import check_model, check_vocab, normalize_score_text
+from .display.shading import html_chars
 
 TOP = 5  # how many of the most likely next characters each position keeps
 
@@ -54,6 +54,7 @@ class TextScore:
 
     def html(self, lang=None):
         """The text shaded by probability (hover a character for its numbers) and the filled-in formula."""
+        lang = page_language(lang)
         formula = label('ppl_formula', lang).format(total=f'{self.total_nll:.4f}', n=len(self.probs),
                                                     nll=f'{self.nll:.4f}', ppl=f'{self.perplexity:.4f}')
         return (f'<div class="d2lmini-score">{html_chars(self.text, self.probs, self.top, lang)}'
@@ -68,9 +69,7 @@ def score(model, text, vocab, device=None):
     """
     check_vocab(vocab, getattr(model, 'vocab_size', None))
     text = normalize_score_text(text, vocab)
-    device = check_device(model, device)
-    _materialize(model, device)
-    check_finite(model.named_parameters())
+    device = check_model(model, vocab, device)
     ids = torch.tensor([vocab[list(text)]], device=device)  # (1, len(text))
     with torch.no_grad():
         rnn_outputs, _ = model.rnn(model.one_hot(ids[:, :-1]), None)
@@ -82,12 +81,13 @@ def score(model, text, vocab, device=None):
                 for row_i, row_p in zip(top_i.tolist(), top_p.tolist()))
     total = float(-chosen.sum())
     nll = total / len(chosen)
-    return TextScore(text, tuple(chosen.exp().tolist()), top, total, nll, math.exp(nll))
+    return TextScore(text, tuple(chosen.exp().tolist()), top, total, nll, perplexity(nll))
 
 
 def score_table(texts, models, vocab, lang=None):
     """Perplexities of several texts under several models as a ``tables.Table`` (headers in the page's language):
     ``texts`` maps a row name to a text, ``models`` a column name to a language model."""
+    lang = page_language(lang)
     header = [label('text', lang)] + [f'{name}: {label("perplexity", lang)}' for name in models]
     rows = [[name] + [f'{score(model, text, vocab).perplexity:.2f}' for model in models.values()]
             for name, text in texts.items()]

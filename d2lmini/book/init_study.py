@@ -18,7 +18,7 @@ thumb for so few seeds, not a test with a stated error rate.
 
 Seeding: seed s builds the model (``torch.manual_seed(s)``); the batch order is seeded separately with 1000 + s, so
 the three variants of one seed see the same batches in the same order and are compared in pairs.
-``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/recorded/init.json``; the page reads that file,
+``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/book/recorded/init.json``; the page reads that file,
 because 100 epochs take about half a minute per run on a CPU: far more than a page can spend on many seeds.
 """
 import datetime
@@ -28,10 +28,10 @@ import statistics
 import torch
 
 from . import results
-from .core import Trainer
-from .labels import label
+from ..core import Trainer
+from ..display.labels import label, page_language
 from .speed import build, device_info
-from .tables import Table
+from ..display.tables import Table
 
 VARIANTS = ('scratch', 'concise', 'concise_scratch_init')
 INIT_LABELS = {'scratch': 'init_scratch', 'concise': 'init_pytorch', 'concise_scratch_init': 'init_scratch_two'}
@@ -125,6 +125,7 @@ def mean_curves(record):
 
 def paired_table(record, lang=None):
     """The three paired comparisons of ``PAIRS``: what differs, mean ± s.e. and the difference in standard errors."""
+    lang = page_language(lang)
     header = [label('comparison', lang), label('differs_in', lang), label('diff_mean_se', lang),
               label('in_se', lang)]
     differs = {('concise', 'scratch'): 'differs_all', ('concise_scratch_init', 'scratch'): 'differs_param',
@@ -140,11 +141,12 @@ def paired_table(record, lang=None):
 
 def plot_curves(record, lang=None, figsize=(6, 3.8)):
     """Mean validation perplexity per epoch of the three variants over the recorded seeds, with the range of the
-    seeds as a band; a ``plotting.FigureImage``."""
+    seeds as a band; a ``display.figures.FigureImage``."""
     from matplotlib.figure import Figure
 
-    from .fonts import use_page_fonts
-    from .plotting import FigureImage
+    from ..display.figures import FigureImage
+    from ..display.fonts import use_page_fonts
+    lang = page_language(lang)
     use_page_fonts(lang)
     fig = Figure(figsize=figsize, dpi=100, layout='constrained')
     ax = fig.add_subplot()
@@ -160,7 +162,7 @@ def plot_curves(record, lang=None, figsize=(6, 3.8)):
 
 
 def recorded(name='init'):
-    """The recorded studies (``d2lmini/recorded/init.json``), newest row last."""
+    """The recorded studies (``d2lmini/book/recorded/init.json``), newest row last."""
     return results.read(name)['rows']
 
 
@@ -173,6 +175,7 @@ def save(record, name='init'):
 def table(record, lang=None):
     """Variant, initialization, seeds, validation perplexity (mean ± sd, with min–max in small print) and the
     paired difference from the from-scratch model."""
+    lang = page_language(lang)
     header = [label('model', lang), label('init', lang), label('seeds', lang), label('val_ppl_mean', lang),
               label('vs_scratch', lang)]
     rows = []

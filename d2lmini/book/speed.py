@@ -24,7 +24,7 @@ How:
   the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, far less in
   CPU time). Both are recorded; the row says which one it shows.
 
-Recorded rows (``d2lmini/recorded/speed.json``, by ``benchmarks/bench_speed.py``) have the shape of a
+Recorded rows (``d2lmini/book/recorded/speed.json``, by ``benchmarks/bench_speed.py``) have the shape of a
 ``Study.record``, so a page shows them beside the reader's own run.
 """
 import datetime
@@ -37,10 +37,10 @@ import torch
 from torch import nn
 
 from . import results
-from .labels import label
-from .models import RNN, RNNLM, RNNLMScratch, RNNScratch
-from .tables import Table
-from .utils import check_positive_int, check_positive_number
+from ..display.labels import label, page_language
+from ..models import RNN, RNNLM, RNNLMScratch, RNNScratch
+from ..display.tables import Table
+from ..utils import check_positive_int, check_positive_number
 
 MODELS = ('scratch', 'concise', 'scratch_one_output')
 # the ratios a row reports: name -> (numerator, denominator), trial by trial
@@ -242,14 +242,14 @@ class Study:
                 return r
         raise KeyError(f'no measurement for batch size {batch_size} with {num_hiddens} hidden units.')
 
-    def device_text(self, lang=None):
+    def device_text(self, lang):
         r = self.record
         if r['device_type'] != 'cpu':
             return f"{r['device_name']}, CUDA {r['cuda']}, cuDNN {r['cudnn']}, {label('timed_wall', lang)}"
         clock = label('timed_cpu' if r.get('clock') == 'cpu' else 'timed_wall', lang)
         return f"{r['device_name']}, {label('threads', lang).format(n=r['threads'])}, {clock}"
 
-    def name(self, lang=None):
+    def name(self, lang):
         """'this run: <device>' or 'recorded <date>: <device>' in the page's language."""
         if self.recorded:
             return label('recorded', lang).format(date=self.record['date'], device=self.device_text(lang))
@@ -258,7 +258,7 @@ class Study:
 
 
 def recorded(name='speed'):
-    """The studies recorded in ``d2lmini/recorded/<name>.json`` (by ``benchmarks/bench_speed.py``)."""
+    """The studies recorded in ``d2lmini/book/recorded/<name>.json`` (by ``benchmarks/bench_speed.py``)."""
     return [Study(row, recorded=True) for row in results.read(name)['rows']]
 
 
@@ -274,6 +274,7 @@ def table(studies, lang=None):
     per model and per ratio that any study measured ('—' where a study did not)."""
     models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
     ratios = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])]
+    lang = page_language(lang)
     header = [label('num_hiddens', lang), label('batch_size', lang)] + [
         label('throughput', lang).format(model=label(kind, lang)) for kind in models] + [
         label(f'{name}_range', lang) for name in ratios]
