@@ -82,6 +82,8 @@ def test_a_two_model_row_still_reads_and_shows_dashes(tiny_study):
     assert set(study.row(1, 3)) == {'batch_size', 'num_hiddens', 'scratch', 'concise', 'speedup'}
     text = str(speed.table([study, tiny_study], lang='en'))
     assert '—' in text and 'one output product' in text
+    ratios = speed.table([study, tiny_study], lang='en', ratios=True)
+    assert [cell for cell, _ in ratios.rows[0][3:]] == ['—', '—'] and '×' in ratios.rows[0][2][0]
 
 
 def test_measure_refuses_a_model_list_without_both_chapter_models():
@@ -137,8 +139,9 @@ def test_table_names_every_device_and_speaks_the_page_language(tiny_study):
     assert len(table.rows) == 8 and table.rows[0][:2] == [('3', None), ('1', None)]
     groups = [group for group, row in table._lines() if row is None]  # each device named once, above its rows
     assert len(groups) == 2 and groups[0].startswith('2026-01-02 记录：') and groups[1].startswith('本次运行：')
-    page = table._repr_html_()
-    assert '<th>简洁实现 ÷ 从零实现（最小–最大）</th>' in page and page.count('<tr class="d2lmini-group"><th colspan="8">') == 2
+    assert table.header[2:] == [f'{model}，千词元/秒' for model in ('从零实现', '简洁实现', '从零实现，输出层一次乘法')]
+    page = speed.table([old, tiny_study], lang='zh', ratios=True)._repr_html_()
+    assert '<th>简洁实现 ÷ 从零实现（最小–最大）</th>' in page and page.count('<tr class="d2lmini-group"><th colspan="5">') == 2
     text = repr(speed.table([tiny_study], lang='en')).splitlines()
     assert text[0].startswith('hidden units') and text[1].startswith('this run: ') and len(text) == 6
 

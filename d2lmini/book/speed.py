@@ -269,24 +269,25 @@ def save(study, name='speed'):
     return results.update(name, study.record, KEY, about=about)
 
 
-def table(studies, lang=None):
-    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size); a column
-    per model and per ratio that any study measured ('—' where a study did not)."""
-    models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
-    ratios = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])]
+def table(studies, lang=None, ratios=False):
+    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size), and a
+    column per model that any study measured (thousands of tokens/s), or with ``ratios`` per ratio of ``RATIOS``
+    ('—' where a study lacks it). Two tables, because all of it side by side is wider than a page."""
     lang = page_language(lang)
-    header = [label('num_hiddens', lang), label('batch_size', lang)] + [
-        label('throughput', lang).format(model=label(kind, lang)) for kind in models] + [
-        label(f'{name}_range', lang) for name in ratios]
+    models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
+    columns = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])] if ratios else models
+    header = [label(f'{name}_range', lang) if ratios else label('throughput', lang).format(model=label(name, lang))
+              for name in columns]
     rows, groups = [], []
     for study in studies:
         for r in sorted(study.rows(), key=lambda r: (r['num_hiddens'], r['batch_size'])):
-            rows.append([str(r['num_hiddens']), str(r['batch_size'])]
-                        + [format_tps(*r[kind]) if kind in r else '—' for kind in models]
-                        + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if name in r else '—' for name in ratios])
+            cells = [('{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if ratios else format_tps(*r[name]))
+                     if name in r else '—' for name in columns]
+            rows.append([str(r['num_hiddens']), str(r['batch_size'])] + cells)
             groups.append(study.name(lang))
     caption = results.caption([s.record for s in studies if s.recorded], lang)
-    return Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
+    return Table([label('num_hiddens', lang), label('batch_size', lang)] + header, rows, groups=groups,
+                 caption=caption, css_class='d2lmini-table d2lmini-speed')
 
 
 def format_tps(median, low, high):
