@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from d2lmini.display import labels
-from d2lmini.progress import ProgressLine
+from d2lmini.display.progress_line import ProgressLine
 
 TOOLS = Path(__file__).resolve().parents[1] / 'tools'
 
@@ -87,6 +87,6 @@ def test_progress_line_speaks_chinese(capsys):
 
 
 def test_metrics_are_the_train_and_val_keys():
-    from d2lmini.progress import metrics
+    from d2lmini.display.progress_line import metrics
     row = {'epoch': 3, 'time': 1.0, 'train_ppl': 1.0, 'val_acc': 0.5, 'seconds': 2, 'interrupted': True}
     assert metrics(row) == {'train_ppl': 1.0, 'val_acc': 0.5}

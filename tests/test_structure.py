@@ -5,6 +5,8 @@ below it and imports nothing from it; ``d2lmini/book`` (the studies and page hel
 (the notebook panel and the in-page generator) sit beside it: they may use the API, the API never uses them.
 """
 import ast
+import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -80,7 +82,7 @@ def test_the_cycle_finder_finds_cycles():
 
 def test_the_import_reader_resolves_relative_imports():
     graph = import_graph()
-    assert 'd2lmini.display.labels' in graph['d2lmini.progress']
+    assert 'd2lmini.display.progress_line' in graph['d2lmini.board']
     assert 'd2lmini.core' in graph['d2lmini.book.init_study']
     assert 'd2lmini.generators.page_markup' in graph['d2lmini.generators.export']
 
@@ -102,8 +104,12 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
     assert 'd2lmini.generators.export' not in import_graph()['d2lmini.generators.widgets']
 
 
-BUDGETS = {  # folder: the most lines of code (.py, and .js/.css where the folder ships them) it may hold
-    'd2lmini': 1700, 'd2lmini/display': 700, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
+# folder: the most lines of code (.py, and .js/.css where the folder ships them) it may hold.
+# d2lmini's API files are formatted at 100 columns (`ruff format`, issue 20), which made about a quarter
+# more lines of the same code; the live plot and the progress line moved to display/ so that the API stays
+# under 1,900 lines at 100 columns (about 1,450 at the 120 columns the rest of the tree uses).
+BUDGETS = {
+    'd2lmini': 1900, 'd2lmini/display': 1000, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
     'tools': 1500, '_ext': 700, 'benchmarks': 1400,
 }
 
@@ -124,3 +130,31 @@ def test_the_package_docstring_and_readme_name_every_api_file():
     assert [f for f in api if f'    {f}' not in d2lmini.__doc__] == []
     assert [f for f in api if f not in readme] == []
     assert all(f'd2lmini/{sub}/' in readme for sub in LAYERS)
+
+
+API_COLUMNS = 100  # the D2L API files are read on GitHub; the rest of the repository uses 120
+NOT_YET_WRAPPED = {'datafiles.py'}  # changed on another branch of issue 20; wrapped when that lands
+
+
+def columns(line):
+    """The width of ``line`` as ruff measures it: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in line)
+
+
+def test_the_api_files_stay_within_100_columns():
+    """Every line of ``d2lmini/*.py`` fits 100 columns, and ruff checks and formats them at that width."""
+    config = tomllib.loads((PACKAGE / 'ruff.toml').read_text(encoding='utf-8'))
+    assert config['line-length'] == API_COLUMNS and 'E501' in config['lint']['extend-select']
+    files = [p for p in sorted(PACKAGE.glob('*.py')) if p.name not in NOT_YET_WRAPPED]
+    too_wide = [f'{p.name}:{i}: {columns(line)} columns' for p in files
+                for i, line in enumerate(p.read_text(encoding='utf-8').splitlines(), 1)
+                if columns(line) > API_COLUMNS]
+    assert files
+    assert not too_wide, too_wide
+
+
+@pytest.mark.parametrize('layer', LAYERS)
+def test_the_subpackages_keep_the_repository_width(layer):
+    """display/, book/ and generators/ are not API files: their ruff.toml goes back to the root's 120."""
+    config = tomllib.loads((PACKAGE / layer / 'ruff.toml').read_text(encoding='utf-8'))
+    assert config == {'extend': '../../pyproject.toml'}
