@@ -189,6 +189,19 @@ def test_node_sampling_is_seeded_and_stays_in_the_vocabulary(model, vocab):
 
 
 @pytest.mark.node
+def test_python_replays_the_pages_sampling(model, vocab):
+    """sample_float64 draws what the page draws (same seed, temperature, arithmetic), so the text shown before the
+    page's script runs is the text the page then generates; and html_snippet carries it."""
+    payload = export.export_weights(model, vocab)
+    jobs = [[prefix, 300, temperature, seed] for prefix, temperature, seed in
+            [('it has', 1.0, 0), ('it has', 0.7, 3), ('the time traveller', 1.5, 12), ('t', 0.2, 4294967295)]]
+    page = [r['text'] for r in run_node(payload, jobs)]
+    assert page == [export.sample_float64(payload, *job) for job in jobs]
+    snippet = export.html_snippet(model, vocab, prefix='it has', length=60, temperature=0.8, seed=5)
+    assert json.dumps(export.sample_float64(payload, 'it has', 60, 0.8, 5))[1:-1] in snippet
+
+
+@pytest.mark.node
 def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
     payload = export.export_weights(model, vocab)
     b_out = torch.zeros(len(vocab))

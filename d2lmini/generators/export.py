@@ -14,6 +14,7 @@ tests can tell a bug from a tie.
 """
 import base64
 import json
+import math
 import uuid
 
 import numpy as np
@@ -102,9 +103,78 @@ def import_weights(payload):
     return arrays, vocab
 
 
-def _initial_text(model, vocab, prefix, length, temperature):
+def _mulberry32(seed):
+    """The page's seedable generator (``mulberry32`` in generator-math.js), in unsigned 32-bit arithmetic."""
+    a, M = seed & 0xFFFFFFFF, 0xFFFFFFFF
+
+    def random():
+        nonlocal a
+        a = (a + 0x6D2B79F5) & M
+        t = ((a ^ (a >> 15)) * (1 | a)) & M
+        t = ((t + (((t ^ (t >> 7)) * (61 | t)) & M)) & M) ^ t
+        return (t ^ (t >> 14)) / 4294967296
+    return random
+
+
+def sample_float64(payload, prefix, num_preds, temperature, seed):
+    """The page's sampled text: its float64 arithmetic, in its order of operations, and its seeded generator.
+
+    So the text shown before the page's script runs (on GitHub, in a PDF) is the text the page then generates.
+    A draw could differ only if rounding moved a cumulative probability across the uniform number (about 1e-16
+    apart); the Node test compares the two."""
+    arrays, vocab = import_weights(payload)
+    W = {name: a.double().tolist() for name, a in arrays.items()}
+    V, H = len(vocab), len(W['b_ih'])
+    rows = [[W['W_ih'][i][t] + W['b_ih'][i] + W['b_hh'][i] for i in range(H)] for t in range(V)]  # as loadModel
+    emits = [len(token) == 1 for token in vocab.idx_to_token]
+    random, h = _mulberry32(seed), [0.0] * H
+
+    def step(token, h):
+        out = []
+        for i in range(H):
+            s = rows[token][i]
+            for j in range(H):
+                s += W['W_hh'][i][j] * h[j]
+            out.append(math.tanh(s))
+        return out
+
+    def choose(h):
+        logits = []
+        for v in range(V):
+            s = W['b_out'][v]
+            for j in range(H):
+                s += W['W_out'][v][j] * h[j]
+            logits.append(s if emits[v] else -math.inf)
+        best = max(range(V), key=lambda v: (logits[v], -v))  # the first maximum
+        weights = [math.exp((x - logits[best]) / temperature) for x in logits]
+        u = random() * _sum_in_order(weights)
+        for v, w in enumerate(weights):
+            u -= w
+            if u < 0:
+                return v
+        return best
+
+    ids = list(vocab[list(normalize_prefix(prefix, vocab))])
+    for token in ids:
+        h = step(token, h)
+    for _ in range(check_num_preds(num_preds)):
+        ids.append(choose(h))
+        h = step(ids[-1], h)
+    return ''.join(vocab.idx_to_token[i] for i in ids)
+
+
+def _sum_in_order(values):
+    """Left-to-right sum, as the page's loop adds (``sum`` compensates rounding since Python 3.12)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def _initial_text(model, vocab, prefix, length, temperature, seed):
+    """The text the page shows before its script runs: the greedy text, or the page's own seeded sample."""
     if temperature:
-        return ''  # the page samples with its own generator; Python's draws would differ
+        return sample_float64(export_weights(model, vocab), prefix, length, temperature, seed)
     return model.predict(prefix, length, vocab)
 
 
@@ -148,7 +218,7 @@ def html_snippet(model, vocab, prefix='the time traveller', length=100, temperat
     words = page_labels(tuple(dict.fromkeys(keys)), lang, labels)
     trainer = _trainer_spec(weights) if train else None
     settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
-                    initial_text=_initial_text(model, vocab, prefix, length, temperature))
+                    initial_text=_initial_text(model, vocab, prefix, length, temperature, seed))
     uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
     return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode,
                                trainer)
