@@ -1,8 +1,8 @@
 """Keep every chapter's executed ``.ipynb`` in step with its ``.md`` source (what ``make notebooks`` runs).
 
-    python tools/notebooks.py                 # regenerate zh-hant, then execute every pair whose .md changed
-    python tools/notebooks.py --check         # list stale pairs and exit 1; writes nothing, executes nothing
-    python tools/notebooks.py --force PAGE.md [...]   # execute these pairs whatever their state
+    python -m tools.notebooks                 # regenerate zh-hant, then execute every pair whose .md changed
+    python -m tools.notebooks --check         # list stale pairs and exit 1; writes nothing, executes nothing
+    python -m tools.notebooks --force PAGE.md [...]   # execute these pairs whatever their state
 
 A pair is current when the ``.ipynb`` records the SHA-256 of its ``.md`` (``metadata.d2lmini.source_sha256``),
 written when it was executed: a content hash, so a checkout, a touch or a rebase never looks like an edit.
@@ -71,7 +71,7 @@ def main(argv=None):
         if stale:
             print('run: make notebooks', file=sys.stderr)
         return 1 if stale else 0
-    subprocess.run([sys.executable, str(ROOT / 'tools' / 'make_zh_hant.py')], check=True)
+    subprocess.run([sys.executable, '-m', 'tools.make_zh_hant'], cwd=ROOT, check=True)
     todo = [p.resolve() for p in args.force] if args.force else stale_pairs()
     if not todo:
         print('every .ipynb is current.')
