@@ -44,7 +44,8 @@ class Page:
         self.section = 1  # level of the last heading seen; generated headings go one below it
 
     def fail(self, message):
-        raise ValueError(f'{self.path.relative_to(ROOT)}: {message}')
+        where = self.path.relative_to(ROOT) if ROOT in self.path.parents else self.path
+        raise ValueError(f'{where}: {message}')
 
 
 def glue_values(nb):
