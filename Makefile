@@ -37,8 +37,9 @@ lint:
 unit:
 	@$(call timed,unit tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser -n 2)
 
+# tools/nbval_reader.py: the same run proves each page's reader notebook (notebooks/) runs as the page does.
 nbval:
-	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider --nbval chapters/ \
+	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider -p tools.nbval_reader --nbval chapters/ \
 	  --nbval-sanitize-with tools/nbval-sanitize.cfg -n 2 --dist loadfile)
 
 build-check:
@@ -47,7 +48,7 @@ build-check:
 browser:
 	@$(call timed,browser tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser -n 2)
 
-notebooks:  ## regenerate zh-hant from zh, then re-execute every notebook whose .md changed (by content hash)
+notebooks:  ## regenerate zh-hant from zh, re-execute every notebook whose .md changed (by content hash), rewrite notebooks/
 	$(PYTHON) tools/notebooks.py
 
 bench:
