@@ -37,9 +37,10 @@ def redirect(app, pagename, templatename, context, doctree):
     source = f'/{pagename}.ipynb'
     for group in context.get('header_buttons', []):
         for button in group.get('buttons', []) if isinstance(group, dict) else []:
-            if group.get('label') == LAUNCH and source in button.get('url', ''):
-                button['url'] = button['url'].replace(source, '/' + reader)
-            elif group.get('label') == DOWNLOAD and button.get('url', '').endswith(source):
+            url = button.get('url') or ''
+            if group.get('label') == LAUNCH and source in url:
+                button['url'] = url.replace(source, '/' + reader)
+            elif group.get('label') == DOWNLOAD and url.endswith(source):
                 button['url'] = context['pathto'](COPY + reader[len(READER):], 1)
 
 
