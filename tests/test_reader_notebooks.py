@@ -100,6 +100,20 @@ def test_directives_become_plain_markdown(tmp_path):
             markdown(pg, bad)
 
 
+def test_a_break_between_chinese_sentences_is_joined_as_in_the_book(tmp_path):
+    pg = page(tmp_path, lang='zh')
+    assert markdown(pg, '第一句。\n第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。') == (
+        '第一句。第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。')
+
+
+def test_execution_counts_run_on_without_the_hidden_cells():
+    cells = [nbformat.v4.new_code_cell('a', execution_count=3), nbformat.v4.new_code_cell('b'),
+             nbformat.v4.new_code_cell('c', execution_count=7, outputs=[nbformat.v4.new_output(
+                 'execute_result', data={'text/plain': '1'}, execution_count=7)])]
+    cells = reader_notebooks.renumbered(cells)
+    assert [c.execution_count for c in cells] == [1, None, 2] and cells[2].outputs[0].execution_count == 2
+
+
 def test_references_and_md_links_point_to_sibling_reader_notebooks(tmp_path):
     other = tmp_path / 'chapters' / 'zh' / 'other.ipynb'
     pg = page(tmp_path, labels={'sec-other': (other, '别的一节')})

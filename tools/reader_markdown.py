@@ -5,7 +5,9 @@ No notebook client (Colab, Binder/JupyterLab, GitHub, VS Code) renders MyST, so 
 ``text/plain``); admonitions (``{note}``...) become block quotes with their title; ``{exercise}`` a heading one level
 below the current section; ``{solution-start}``/``{solution-end}`` markers that reader_notebooks.py turns into
 ``<details>`` or a collapsed heading; ``{ref}`` and links to chapter ``.md`` files links to the sibling reader
-notebook; ``(label)=`` lines and ``%`` comments are dropped. Code spans and plain code fences are left alone.
+notebook; ``(label)=`` lines and ``%`` comments are dropped; a line break between two Chinese characters is
+joined, as _ext/cjk_linebreaks.py does in the book (notebook clients show it as a space). Code spans and plain code
+fences are left alone.
 
 A role or directive not known here is an error that names it (extend ``ROLES`` or ``directive``): raw MyST must
 never reach a reader silently. Scanning is line-based, as MyST's fences are; roles are matched with the code spans
@@ -30,6 +32,8 @@ LINK = re.compile(r'\]\((?P<target>[^)\s]+)\)')
 LABEL_LINE = re.compile(r'^\((?P<label>[^)\s]+)\)=\s*$')
 HEADING = re.compile(r'^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$')
 START, END = '\x00solution-start', '\x00solution-end'
+CJK = r'\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef'  # as _ext/cjk_linebreaks.py
+SOFT_BREAK = re.compile(rf'[{CJK}]\Z'), re.compile(rf'\A[{CJK}]')
 WIDGET = 'application/vnd.jupyter.widget-view+json'
 
 
@@ -182,18 +186,23 @@ def closing(lines, start, fence):
 
 def convert_lines(page, lines):
     """Markdown lines -> lines with directives, roles, labels and MyST comments turned into plain Markdown."""
-    out, i = [], 0
+    out, i, text_before = [], 0, False
     while i < len(lines):
         m = FENCE.match(lines[i])
         if not m:
             if not LABEL_LINE.match(lines[i]) and not lines[i].startswith('%'):
+                line = convert_inline(page, lines[i])
                 if h := HEADING.match(lines[i]):
                     page.section = len(h.group('hashes'))
-                out.append(convert_inline(page, lines[i]))
+                if text_before and SOFT_BREAK[0].search(out[-1]) and SOFT_BREAK[1].search(line):
+                    out[-1] += line  # as the book joins them: a break between Chinese sentences is no space
+                else:
+                    out.append(line)
+                text_before = bool(line.strip()) and not h
             i += 1
             continue
         end = closing(lines, i, m.group('fence'))
         d = DIRECTIVE.match(m.group('rest').strip())
         out += directive(page, d.group('name'), d.group('args').strip(), lines[i + 1:end]) if d else lines[i:end + 1]
-        i = end + 1
+        i, text_before = end + 1, False
     return out

@@ -104,7 +104,18 @@ def convert(chapter, labels):
         elif cell.cell_type == 'raw':
             page.fail('a raw cell, which no notebook client shows as the book does')
     metadata = {k: v for k, v in nb.metadata.items() if k not in BOOK_METADATA}
-    return nbformat.v4.new_notebook(cells=cells, metadata=metadata, nbformat_minor=5)
+    return nbformat.v4.new_notebook(cells=renumbered(cells), metadata=metadata, nbformat_minor=5)
+
+
+def renumbered(cells):
+    """Execution counts 1, 2, ... as a run of the reader notebook gives them (no gaps where hidden cells were)."""
+    executed = [c for c in cells if c.cell_type == 'code' and c.execution_count is not None]
+    for count, cell in enumerate(executed, start=1):
+        cell.execution_count = count
+        for out in cell.outputs:
+            if out.output_type == 'execute_result':
+                out.execution_count = count
+    return cells
 
 
 def chapter_notebooks():
