@@ -37,9 +37,9 @@ lint:
 unit:
 	@$(call timed,unit tests,$(PYTHON) -m pytest -q -p no:cacheprovider tests --ignore=tests/browser -n 2)
 
-# tools/nbval_reader.py: the same run proves each page's reader notebook (notebooks/) runs as the page does.
+# tools/reader/nbval_reader.py: the same run proves each page's reader notebook (notebooks/) runs as the page does.
 nbval:
-	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider -p tools.nbval_reader --nbval chapters/ \
+	@$(call timed,nbval,$(PYTHON) -m pytest -q -p no:cacheprovider -p tools.reader.nbval_reader --nbval chapters/ \
 	  --nbval-sanitize-with tools/nbval-sanitize.cfg -n 2 --dist loadfile)
 
 build-check:

@@ -1,4 +1,4 @@
-"""tools/reader_check.py finds every way a hidden cell can make the reader notebook run differently, and no other."""
+"""tools/reader/reader_check.py finds every way a hidden cell can make the reader notebook run differently, and no other."""
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
+sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
 import reader_check  # noqa: E402
 from reader_state import fingerprint, loaded_names  # noqa: E402
 
@@ -85,7 +85,7 @@ def test_nbval_fails_a_page_whose_reader_notebook_would_differ(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1', metadata={'tags': ['remove-cell']}),
                                          nbformat.v4.new_code_cell('print(x)')])
     nbformat.write(nb, tmp_path / 'page.ipynb')
-    result = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'tools.nbval_reader',
+    result = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'tools.reader.nbval_reader',
                              '--nbval-lax', str(tmp_path / 'page.ipynb')], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1 and 'reader check: verdict' in result.stdout
     assert 'reads `x`, which cell' in result.stdout, result.stdout[-3000:]

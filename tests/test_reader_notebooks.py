@@ -1,4 +1,4 @@
-"""Reader notebooks (tools/reader_notebooks.py, tools/reader_markdown.py): current, free of MyST, and converted right."""
+"""Reader notebooks (tools/reader/reader_notebooks.py, tools/reader/reader_markdown.py): current, free of MyST, and converted right."""
 import sys
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
+sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
 import reader_markdown  # noqa: E402
 import reader_notebooks  # noqa: E402
 

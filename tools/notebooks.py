@@ -4,7 +4,7 @@
     python tools/notebooks.py --check         # list stale pairs and exit 1; writes nothing, executes nothing
     python tools/notebooks.py --force PAGE.md [...]   # execute these pairs whatever their state
 
-Then it rewrites the reader notebooks (notebooks/<lang>/<page>.ipynb, tools/reader_notebooks.py) that are stale
+Then it rewrites the reader notebooks (notebooks/<lang>/<page>.ipynb, tools/reader/reader_notebooks.py) that are stale
 against the executed ones: what the launch and download buttons open. ``--check`` lists those too.
 
 A pair is current when the ``.ipynb`` records the SHA-256 of its ``.md`` (``metadata.d2lmini.source_sha256``),
@@ -23,8 +23,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import reader_notebooks  # noqa: E402  (tools/reader_notebooks.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent / 'reader'))
+import reader_notebooks  # noqa: E402  (tools/reader/reader_notebooks.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / 'chapters'

@@ -21,10 +21,10 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools'))
+sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
 import reader_notebooks  # noqa: E402
 
-from d2lmini.labels import TERMS, ZH_HANT  # noqa: E402  TEMP
+from d2lmini.display.labels import TERMS, ZH_HANT  # noqa: E402
 
 READERS = sorted(reader_notebooks.READER.glob('*/*.ipynb'))
 RAW = re.compile(r'\{glue|```\{|:::|^\([\w-]+\)=$', re.M)

@@ -1,4 +1,4 @@
-"""The kernel's state as tools/reader_check.py compares it around hidden cells: random generators, global settings,
+"""The kernel's state as tools/reader/reader_check.py compares it around hidden cells: random generators, global settings,
 objects' content, and the names a cell reads.
 
 Fingerprints are content digests: tensors and arrays up to ``WHOLE`` bytes by all their bytes (a view by its layout and the

@@ -1,7 +1,7 @@
 """Reader notebooks: each executed chapter notebook as a learner opens it in Colab, Binder, JupyterLab, GitHub, VS Code.
 
-    python tools/reader_notebooks.py            # write notebooks/<lang>/<page>.ipynb for every chapter notebook
-    python tools/reader_notebooks.py --check    # list the stale ones and exit 1; writes nothing
+    python tools/reader/reader_notebooks.py            # write notebooks/<lang>/<page>.ipynb for every chapter notebook
+    python tools/reader/reader_notebooks.py --check    # list the stale ones and exit 1; writes nothing
 
 ``make notebooks`` runs this after executing the chapters; the unit stage fails on a stale reader notebook. The launch
 buttons (Colab, Binder) and the download button of the book open these files (_ext/reader_buttons.py).

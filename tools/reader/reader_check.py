@@ -1,6 +1,6 @@
 """Proof, in nbval's one run of each page, that its reader notebook (the page without its hidden cells) runs the same.
 
-A reader notebook leaves out the cells tagged ``remove-cell`` (glue and checks; tools/reader_notebooks.py). Its
+A reader notebook leaves out the cells tagged ``remove-cell`` (glue and checks; tools/reader/reader_notebooks.py). Its
 visible cells then compute what they compute in the full page only if no hidden cell changes anything a later visible
 cell reads. Rather than execute every page twice (CI time), the nbval run of the full page watches each hidden cell
 from inside the kernel (IPython's ``pre_run_cell``/``post_run_cell`` events) and records, as a violation:
@@ -14,7 +14,7 @@ from inside the kernel (IPython's ``pre_run_cell``/``post_run_cell`` events) and
   next visible cell that touches the generator seeds it before drawing (the state at its first seed call is still the
   one the hidden cell left); a visible cell that draws first gets other numbers in the reader's kernel.
 
-The pytest plugin tools/nbval_reader.py installs this module in each nbval kernel and runs ``verdict()`` in the same
+The pytest plugin tools/reader/nbval_reader.py installs this module in each nbval kernel and runs ``verdict()`` in the same
 kernel after the page's last cell: the page fails there, with every violation named. Trade-offs: the name check
 reads the visible cell's code (names loaded anywhere in it, not bound earlier at top level), so it can only err
 towards a false alarm; a visible cell that draws random numbers inside ``torch.random.fork_rng`` from a moved state is

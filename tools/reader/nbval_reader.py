@@ -1,8 +1,8 @@
-"""pytest plugin for nbval (``-p tools.nbval_reader``, Makefile target nbval): each page's one run also proves its
+"""pytest plugin for nbval (``-p tools.reader.nbval_reader``, Makefile target nbval): each page's one run also proves its
 reader notebook.
 
 Around the cells of every notebook that nbval collects it adds two items that run in the same kernel: before the first
-cell, one that installs tools/reader_check.py with the page's hidden cells (those tools/reader_notebooks.py leaves
+cell, one that installs tools/reader/reader_check.py with the page's hidden cells (those tools/reader/reader_notebooks.py leaves
 out); after the last, one that fails if a hidden cell changed anything a visible cell reads (``reader_check.verdict``).
 They bind no names in the kernel and have no stored outputs, so nbval compares nothing for them. Nothing is
 executed twice: the outputs nbval compares are the full page's, and the check shows the visible cells would compute

@@ -1,4 +1,4 @@
-"""MyST Markdown -> the plain Jupyter Markdown of a reader notebook (tools/reader_notebooks.py writes the notebooks).
+"""MyST Markdown -> the plain Jupyter Markdown of a reader notebook (tools/reader/reader_notebooks.py writes the notebooks).
 
 No notebook client (Colab, Binder/JupyterLab, GitHub, VS Code) renders MyST, so each markdown cell is rewritten:
 ``{glue:text}`` roles become the value as the book formats it (myst-nb's own ``format_plain_text`` on the glued
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / 'chapters'
 WORDS = {'en': {'note': 'Note', 'exercise': 'Exercise', 'solution': 'Solution'},
          'zh': {'note': '注意', 'exercise': '练习', 'solution': '解答'},
@@ -125,7 +125,7 @@ def convert_inline(page, text):
         out.append(LINK.sub(lambda l: rewrite_link(page, l), text[pos:m.start()]))
         if m.group('role'):
             if m.group('name') not in ROLES:
-                page.fail(f'unknown role {{{m.group("name")}}}: add it to ROLES in tools/reader_notebooks.py')
+                page.fail(f'unknown role {{{m.group("name")}}}: add it to ROLES in tools/reader/reader_notebooks.py')
             out.append(ROLES[m.group('name')](page, m.group('body').strip()))
         else:
             out.append(m.group(0))
@@ -172,7 +172,7 @@ def directive(page, name, args, body):
         return [START + (' dropdown' if 'dropdown' in str(options.get('class', '')) else '')]
     if name == 'solution-end':
         return [END]
-    page.fail(f'unknown directive {{{name}}}: add it to directive() in tools/reader_notebooks.py')
+    page.fail(f'unknown directive {{{name}}}: add it to directive() in tools/reader/reader_notebooks.py')
 
 
 def closing(lines, start, fence):
