@@ -22,8 +22,8 @@ def run():
     def _run(cells):
         shell.reset()
         for watcher in watchers:
-            shell.events.unregister('pre_run_cell', watcher.pre_run_cell)
-            shell.events.unregister('post_run_cell', watcher.post_run_cell)
+            for event, hook in watcher.hooks.items():
+                shell.events.unregister(event, hook)
         watchers.clear()
         watcher = reader_check.install(shell, [s for h, s in cells if h], [s for h, s in cells if not h])
         watchers.append(watcher)

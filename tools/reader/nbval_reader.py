@@ -9,6 +9,7 @@ executed twice: the outputs nbval compares are the full page's, and the check sh
 the same without the hidden ones.
 """
 import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -21,11 +22,11 @@ from reader_check import VERDICT  # noqa: E402
 from reader_notebooks import is_hidden  # noqa: E402
 
 
-def install_code(nb):
+def install_code(nb, name):
     code = [c for c in nb.cells if c.cell_type == 'code']
     hidden, visible = [c.source for c in code if is_hidden(c)], [c.source for c in code if not is_hidden(c)]
     return (f"__import__('sys').path.insert(0, {str(TOOLS)!r}); "
-            f"__import__('reader_check').install(get_ipython(), {json.dumps(hidden)}, {json.dumps(visible)}); "
+            f"__import__('reader_check').install(get_ipython(), {json.dumps(hidden)}, {json.dumps(visible)}, {name!r}); "
             f"__import__('sys').path.remove({str(TOOLS)!r})")
 
 
@@ -43,7 +44,8 @@ def pytest_collection_modifyitems(session, config, items):
     for i, item in enumerate(items):
         parent = item.parent if isinstance(item, IPyNbCell) else None
         if parent is not None and parent is not last_parent:
-            out.append(check_item(parent, 'reader check: install', install_code(parent.nb)))
+            name = os.path.relpath(parent.path, config.rootpath)
+            out.append(check_item(parent, 'reader check: install', install_code(parent.nb, name)))
         out.append(item)
         following = items[i + 1].parent if i + 1 < len(items) and isinstance(items[i + 1], IPyNbCell) else None
         if parent is not None and following is not parent:

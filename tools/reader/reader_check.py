@@ -20,8 +20,10 @@ reads the visible cell's code (names loaded anywhere in it, not bound earlier at
 towards a false alarm; a visible cell that draws random numbers inside ``torch.random.fork_rng`` from a moved state is
 not seen; objects deeper than ``DEPTH`` levels or past ``NODES`` per name are not fingerprinted.
 """
+import os
 import random
 import sys
+import time
 
 from reader_state import fingerprint, global_state, loaded_names, rng_states
 
@@ -43,7 +45,7 @@ class Watcher:
         # what any visible cell reads: only those objects can carry a hidden cell's change to the reader's view
         self.read = set().union(*(loaded_names(shell.transform_cell(s)) for s in visible_sources))
         self.tainted, self.moved, self.violations = {}, {}, []
-        self.before, self.first_seed, self.watched = None, {}, 0
+        self.before, self.first_seed, self.watched, self.seconds = None, {}, 0, 0.0
 
     def names(self):
         hidden = getattr(self.shell, 'user_ns_hidden', {})
@@ -137,18 +139,36 @@ VERDICT = "__import__('reader_check').verdict()"
 WATCHER = []  # the kernel's one Watcher, for verdict(): this module is loaded only in nbval's kernels
 
 
-def install(shell, hidden_sources, visible_sources):
+def timed(watcher, hook):
+    """``hook`` that adds its own time to ``watcher.seconds`` (what the check costs a page)."""
+    def run(arg):
+        start = time.perf_counter()
+        try:
+            return hook(arg)
+        finally:
+            watcher.seconds += time.perf_counter() - start
+    return run
+
+
+def install(shell, hidden_sources, visible_sources, name=''):
     """Watch the cells ``shell`` runs from now on; the hidden ones are those whose source is in ``hidden_sources``."""
     watcher = Watcher(shell, hidden_sources, visible_sources)
-    shell.events.register('pre_run_cell', watcher.pre_run_cell)
-    shell.events.register('post_run_cell', watcher.post_run_cell)
+    watcher.name = name
+    watcher.hooks = {'pre_run_cell': timed(watcher, watcher.pre_run_cell),
+                     'post_run_cell': timed(watcher, watcher.post_run_cell)}
+    for event, hook in watcher.hooks.items():
+        shell.events.register(event, hook)
     WATCHER[:] = [watcher]
     return watcher
 
 
 def verdict():
-    """Run after the page's last cell: fails with every violation found, so the page's reader notebook is wrong."""
+    """Run after the page's last cell: fails with every violation found, so the page's reader notebook is wrong.
+    With ``$D2LMINI_READER_CHECK_LOG`` set, appends the page, the hidden cells watched and the check's seconds."""
     watcher = WATCHER[0]
+    if log := os.environ.get('D2LMINI_READER_CHECK_LOG'):
+        with open(log, 'a', encoding='utf-8') as f:
+            f.write(f'{watcher.name}: {watcher.watched} hidden cells, {watcher.seconds:.2f} s in the check\n')
     assert not watcher.violations, (
         f'the reader notebook of this page would run differently ({watcher.watched} hidden cells watched):\n- '
         + '\n- '.join(watcher.violations))
