@@ -100,6 +100,13 @@ def test_directives_become_plain_markdown(tmp_path):
             markdown(pg, bad)
 
 
+def test_glue_directives_paste_the_glued_output(tmp_path):
+    pg = page(tmp_path, glue={'n': 3})
+    pg.glue['table'] = {'text/html': '<table>\n\n<tr><td>1</td></tr>\n</table>', 'text/plain': 'T'}
+    assert markdown(pg, '```{glue} table\n```\nAfter.') == '<table>\n<tr><td>1</td></tr>\n</table>\nAfter.'
+    assert markdown(pg, '```{glue} n\n```') == '```text\n3\n```'
+
+
 def test_a_break_between_chinese_sentences_is_joined_as_in_the_book(tmp_path):
     pg = page(tmp_path, lang='zh')
     assert markdown(pg, '第一句。\n第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。') == (
@@ -116,13 +123,17 @@ def test_execution_counts_run_on_without_the_hidden_cells():
 
 def test_references_and_md_links_point_to_sibling_reader_notebooks(tmp_path):
     other = tmp_path / 'chapters' / 'zh' / 'other.ipynb'
-    pg = page(tmp_path, labels={'sec-other': (other, '别的一节')})
+    pg = page(tmp_path, labels={'sec-other': (other, '别的一节', None), 'sec-part': (other, '一部分', 'sec-part'),
+                                'sec-here': (tmp_path / 'chapters' / 'en' / 'page.ipynb', 'Here', 'sec-here')})
     other.parent.mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(), other)
     reader_markdown.CHAPTERS, saved = tmp_path / 'chapters', reader_markdown.CHAPTERS
     try:
         assert markdown(pg, 'See {ref}`sec-other`, [it](../zh/other.md#part), [web](https://x.org/a.md).') == (
             'See [别的一节](../zh/other.ipynb), [it](../zh/other.ipynb#part), [web](https://x.org/a.md).')
+        assert markdown(pg, '{ref}`sec-part`, {ref}`back <sec-here>`') == (
+            '[一部分](../zh/other.ipynb#sec-part), [back](#sec-here)')
+        assert markdown(pg, '(sec-here)=\n## Here') == '<a id="sec-here"></a>\n\n## Here'
         with pytest.raises(ValueError, match='no chapter page'):
             markdown(pg, '[readme](../../README.md)')
     finally:

@@ -64,15 +64,16 @@ def glue_values(nb):
 
 
 def book_labels(paths):
-    """``{label: (notebook path, title)}`` for every ``(label)=`` before a heading and every exercise ``:label:``."""
+    """``{label: (notebook path, title, anchor)}`` for every ``(label)=`` before a heading and every exercise
+    ``:label:``; ``anchor`` is None for the label of a page's title (the link opens the page) and the label else."""
     labels = {}
     for path in paths:
         text = '\n'.join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == 'markdown')
-        for label, title in re.findall(r'^\(([^)\s]+)\)=\s*\n+#{1,6}\s+(.+?)\s*$', text, re.M):
-            labels[label] = (Path(path), title)
+        for label, hashes, title in re.findall(r'^\(([^)\s]+)\)=\s*\n+(#{1,6})\s+(.+?)\s*$', text, re.M):
+            labels[label] = (Path(path), title, None if hashes == '#' else label)
         words = WORDS.get(Path(path).parent.name, WORDS['en'])
         for label in re.findall(r'^```+\{exercise\}.*\n(?::\w+:.*\n)*?:label:\s*(\S+)', text, re.M):
-            labels[label] = (Path(path), words['exercise'])
+            labels[label] = (Path(path), words['exercise'], label)
     return labels
 
 
@@ -94,8 +95,9 @@ def ref(page, body):
     text, label = (m.group(1).strip(), m.group(2)) if (m := re.match(r'(.*?)\s*<([^>]+)>$', body)) else (None, body)
     if label not in page.labels:
         page.fail(f'{{ref}} to unknown label {label!r}')
-    target, title = page.labels[label]
-    return f'[{text or title}]({relative_link(page, target)})'
+    target, title, anchor = page.labels[label]
+    where = '' if Path(target) == page.path else relative_link(page, target)
+    return f'[{text or title}]({where}{"#" + anchor if anchor else ""})'
 
 
 ROLES = {
@@ -168,11 +170,26 @@ def directive(page, name, args, body):
     if name == 'exercise':
         title = page.words['exercise'] + (f': {convert_inline(page, args)}' if args else '')
         return heading(page, title) + content
+    if name in ('glue', 'glue:any'):
+        return pasted(page, args)
     if name == 'solution-start':
         return [START + (' dropdown' if 'dropdown' in str(options.get('class', '')) else '')]
     if name == 'solution-end':
         return [END]
     page.fail(f'unknown directive {{{name}}}: add it to directive() in tools/reader/reader_notebooks.py')
+
+
+def pasted(page, name):
+    """A ``{glue}`` directive: the glued output as Markdown can hold it (HTML without blank lines, which would end
+    the HTML block, Markdown, a PNG as a data URI, else the plain text)."""
+    bundle = page.glue.get(name) or page.fail(f'no glued value {name!r}')
+    if 'text/html' in bundle:
+        return [line for line in ''.join(bundle['text/html']).split('\n') if line.strip()]
+    if 'text/markdown' in bundle:
+        return ''.join(bundle['text/markdown']).split('\n')
+    if 'image/png' in bundle:
+        return [f'![{name}](data:image/png;base64,{"".join(bundle["image/png"]).strip()})']
+    return ['```text', *''.join(bundle.get('text/plain', '')).split('\n'), '```']
 
 
 def closing(lines, start, fence):
@@ -190,7 +207,9 @@ def convert_lines(page, lines):
     while i < len(lines):
         m = FENCE.match(lines[i])
         if not m:
-            if not LABEL_LINE.match(lines[i]) and not lines[i].startswith('%'):
+            if (label := LABEL_LINE.match(lines[i])) and page.labels.get(label.group('label'), (0, 0, None))[2]:
+                out += [f'<a id="{label.group("label")}"></a>', '']  # the target of links to a section
+            elif not label and not lines[i].startswith('%'):
                 line = convert_inline(page, lines[i])
                 if h := HEADING.match(lines[i]):
                     page.section = len(h.group('hashes'))
