@@ -9,8 +9,8 @@ The D2L API (this folder; each class's docstring names the D2L section that defi
     models.py      RNNScratch, RNNLMScratch (§9.5), RNN, RNNLM (§9.6), Classifier, LinearRegression
     generate.py    predict/sample: greedy decoding and temperature sampling
     scoring.py     model.score: per-character probabilities and perplexity of a text
-    plotting.py    plot (D2L's helper) and the Trainer's live plot
-    progress.py    the Trainer's progress line and summary
+    plotting.py    plot (D2L's helper, §2.4)
+    board.py       Board: model.board, the live plot's settings and points (§3.2)
     limits.py      the checks on generation inputs that the notebook panel and the page share
     utils.py       HyperParameters, add_to_class, try_gpu, preprocess, argument checks
     divergence.py  TrainingDiverged: stop when the loss becomes NaN or infinite

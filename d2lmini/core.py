@@ -19,7 +19,8 @@ from torch import nn
 from . import utils
 from .divergence import DivergenceWatch, TrainingDiverged
 from .display.labels import page_language
-from .progress import Board, ProgressLine, metrics
+from .board import Board
+from .display.progress_line import ProgressLine, metrics
 from .utils import HyperParameters
 
 
@@ -306,6 +307,6 @@ class Trainer(HyperParameters):
             board.data = {}
         if not self.live_plot or not getattr(board, 'display', True):
             return None
-        from .plotting import LivePlot  # matplotlib is imported only when a plot is wanted
+        from .display.live_plot import LivePlot  # matplotlib is imported only when a plot is wanted
 
         return LivePlot(self.max_epochs, self.lang, self.max_redraws, board=board)

@@ -1,15 +1,12 @@
 """The book's local Sphinx extensions (_ext/): CJK soft-break joining and head-script de-duplication."""
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / '_ext'))
-import cjk_linebreaks  # noqa: E402
-import dedupe_scripts  # noqa: E402
+import cjk_linebreaks  # _ext/, on pytest's pythonpath
+import dedupe_scripts
 
 
 def join(*children):

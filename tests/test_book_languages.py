@@ -1,6 +1,5 @@
 """The book's language extensions (_ext/): per-page language and labels, and the Chinese-and-English search index."""
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -8,9 +7,8 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / '_ext'))
-import page_language  # noqa: E402
-import zh_search  # noqa: E402
+import page_language  # _ext/, on pytest's pythonpath
+import zh_search
 
 
 @pytest.mark.parametrize('docname, tag', [
@@ -71,7 +69,8 @@ def test_code_cell_toggles_are_translated_on_chinese_pages_only():
 def test_dictionary_words_get_their_traditional_spellings():
     lines = ['训练 2000 vn', '循环 500 vn', '梯度 100 n', 'AT&T 3 nz', '', '模型']
     entries = zh_search.traditional_entries(lines, zh_search.traditional_converters())
-    # s2twp gives the pages' spelling (循环 -> 迴圈), plain s2t the one inside 循環神經網路; unchanged words are left out
+    # s2twp gives the pages' spelling (循环 -> 迴圈), plain s2t the one inside 循環神經網路;
+    # unchanged words are left out
     assert entries == [('訓練', '2000', 'vn'), ('迴圈', '500', 'vn'), ('循環', '500', 'vn')]
 
 

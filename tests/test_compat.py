@@ -167,7 +167,7 @@ def test_too_large_sizes_name_what_to_lower(kwargs, message):
 
 
 def test_plot_returns_none_and_draws_on_given_axes():
-    plt = pytest.importorskip('matplotlib.pyplot')
+    import matplotlib.pyplot as plt
     fig, ax = plt.subplots()
     assert d2l.plot(d2l.arange(5), [d2l.arange(5) ** 2], 'x', 'y', axes=ax) is None
     assert len(ax.get_lines()) == 1 and ax.get_xlabel() == 'x'
@@ -195,7 +195,6 @@ class LineData(d2l.DataModule):
 
 
 def test_board_settings_shape_the_live_plot_and_data_holds_the_points():
-    pytest.importorskip('matplotlib')
     model = TinyRegression()
     model.board.yscale, model.board.xlabel, model.board.ylim = 'log', 'epochs seen', (1e-4, 10)
     trainer = d2l.Trainer(max_epochs=3, progress=False)

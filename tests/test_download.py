@@ -257,3 +257,37 @@ def test_import_is_light_and_writes_nothing(tmp_path):
     out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == '[]'
     assert not (tmp_path / 'cache').exists() and not (tmp_path / 'home').exists()
+
+
+def test_a_mirror_url_redirects_d2l_downloads(data_dir, shared_file, monkeypatch):
+    calls = []
+    monkeypatch.setattr(pooch, 'retrieve', fake_download(shared_file, calls))
+    monkeypatch.setenv('D2LMINI_DATA_URL', 'https://mirror.example/d2l-data')  # the final '/' is added
+    d2lmini.download(URL)
+    d2lmini.download('http://elsewhere.example/other.txt')  # only D2L's server is redirected
+    assert [url for url, _ in calls] == ['https://mirror.example/d2l-data/timemachine.txt',
+                                         'http://elsewhere.example/other.txt']
+
+
+@pytest.mark.parametrize('value, hint', [('file:///srv/d2l/', 'set D2LMINI_DATA_DIR'), ('/srv/d2l', 'DATA_DIR'),
+                                         ('mirror.example/d2l/', 'http'), ('http:///d2l/', 'http'),
+                                         ('https://mirror.example/?token=1', 'folder')])
+def test_a_bad_mirror_url_is_a_clear_error(data_dir, monkeypatch, value, hint):
+    monkeypatch.setattr(pooch, 'retrieve', offline)
+    monkeypatch.setenv('D2LMINI_DATA_URL', value)
+    with pytest.raises(d2lmini.DataUnavailableError, match='D2LMINI_DATA_URL must be') as info:
+        d2lmini.download_timemachine()
+    assert repr(value) in str(info.value) and hint in str(info.value)
+    assert os.listdir(data_dir) == []
+
+
+def test_a_real_download_from_a_local_mirror_is_verified(data_dir, mirror, shared_file, monkeypatch):
+    """pooch itself (no stand-in) downloads from a mirror on 127.0.0.1, checks the SHA-1, and refuses a bad copy."""
+    url, folder = mirror
+    monkeypatch.setenv('D2LMINI_DATA_URL', url)
+    assert d2lmini.download_timemachine().read_bytes() == shared_file.read_bytes()
+    (data_dir / 'timemachine.txt').unlink()
+    (folder / 'timemachine.txt').write_text('not the book')
+    with pytest.raises(d2lmini.DataUnavailableError, match='could not be downloaded') as info:
+        d2lmini.download_timemachine()
+    assert url + 'timemachine.txt' in str(info.value) and os.listdir(data_dir) == []

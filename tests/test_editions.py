@@ -1,7 +1,6 @@
 """One table of editions (d2lmini.display.editions), read by the package, the book's extensions and tools; the
 page's language resolved once, at the public entry points."""
 import ast
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,6 @@ import pytest
 from d2lmini.display import editions, labels
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / '_ext'))
-sys.path.insert(0, str(ROOT / 'tools'))
 
 # The functions a page's code calls, which resolve the language; everything below them takes it as given.
 ENTRY_POINTS = {
@@ -57,7 +54,7 @@ def test_the_book_extension_reads_the_same_table():
 
 
 def test_the_zh_hant_generator_reads_the_same_table():
-    import make_zh_hant
+    from tools import make_zh_hant
     assert make_zh_hant.SRC_DIR == ROOT / 'chapters' / 'zh' and make_zh_hant.OUT_DIR == ROOT / 'chapters' / 'zh-hant'
 
 

@@ -9,7 +9,6 @@ import copy
 import json
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -61,8 +60,6 @@ def run_node(payload, jobs, checks=(), scores=(), generations=()):
     ``[n, temperature, seed]``, ``score`` for each text of ``scores`` and ``generateScored`` for each of
     ``generations`` (like jobs); returns ``{text}``/``{ok}``/a score (``text probs nll total perplexity top``) or
     ``{error}`` for each, in that order."""
-    if shutil.which('node') is None:
-        pytest.skip('node is not installed (apt-get install -y nodejs)')
     stdin = json.dumps({'js': str(MATH_JS), 'payload': payload, 'jobs': jobs, 'checks': list(checks),
                         'scores': list(scores), 'generations': list(generations)})
     done = subprocess.run(['node', '-e', NODE_DRIVER], input=stdin, capture_output=True, text=True, timeout=60)
@@ -142,6 +139,7 @@ def test_html_generator_is_displayable(model, vocab):
     assert '前缀' in shown._repr_html_() and 'data-d2lmini="generate"' in shown.data
 
 
+@pytest.mark.node
 @pytest.mark.parametrize('prefix', PREFIXES)
 def test_node_greedy_matches_python(model, vocab, prefix):
     payload = export.export_weights(model, vocab)
@@ -152,6 +150,7 @@ def test_node_greedy_matches_python(model, vocab, prefix):
     assert reference == model.predict(prefix, 200, vocab)
 
 
+@pytest.mark.node
 def test_node_normalizes_prefixes_like_python(model, vocab):
     rng = random.Random(0)
     alphabet = [chr(c) for c in range(128)] + list('éß中文😀\u200b')
@@ -171,6 +170,7 @@ def test_node_normalizes_prefixes_like_python(model, vocab):
                 assert result == {'error': str(err)}, repr(prefix)
 
 
+@pytest.mark.node
 def test_node_reports_characters_missing_from_the_vocabulary(make_lm):
     small = d2lmini.Vocab(list('abcdefghijklmnopqrstuvwxy '))  # no 'z': 27 tokens
     payload = export.export_weights(make_lm('concise', vocab_size=27), small)
@@ -178,6 +178,7 @@ def test_node_reports_characters_missing_from_the_vocabulary(make_lm):
     assert 'z' in result['error'] and 'not in the vocabulary' in result['error']
 
 
+@pytest.mark.node
 def test_node_sampling_is_seeded_and_stays_in_the_vocabulary(model, vocab):
     jobs = [['it has', 400, 1.5, 7], ['it has', 400, 1.5, 7], ['it has', 400, 1.5, 8], ['it has', 400, 1e-9, 1]]
     same, again, other, cold = [r['text'] for r in run_node(export.export_weights(model, vocab), jobs)]
@@ -186,6 +187,7 @@ def test_node_sampling_is_seeded_and_stays_in_the_vocabulary(model, vocab):
     assert cold == oracles.greedy_float64(export.export_weights(model, vocab), 'it has', 400)[0]
 
 
+@pytest.mark.node
 def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
     payload = export.export_weights(model, vocab)
     b_out = torch.zeros(len(vocab))
@@ -208,6 +210,7 @@ def python_accepts(num_preds, temperature, seed):
     return True
 
 
+@pytest.mark.node
 def test_node_keeps_the_same_limits_as_python(model, vocab):
     """Lengths, temperatures (0 = greedy in the page) and seeds: the page accepts exactly what Python accepts."""
     lengths = [0, 1, limits.MAX_PREDS, limits.MAX_PREDS + 1, -1, 2**53 + 1, 10**21]

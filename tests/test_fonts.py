@@ -8,9 +8,8 @@ matplotlib.use('Agg')
 from matplotlib import font_manager, rcParams  # noqa: E402
 
 from d2lmini.display import fonts  # noqa: E402
-from d2lmini.plotting import LivePlot, plot  # noqa: E402
-
-HAVE_CJK = {f.name for f in font_manager.fontManager.ttflist} & set(fonts.CANDIDATES['zh'])
+from d2lmini.display.live_plot import LivePlot  # noqa: E402
+from d2lmini.plotting import plot  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +32,7 @@ def test_english_pages_keep_the_default_fonts():
     assert rcParams['font.family'] == before
 
 
-@pytest.mark.skipif(not HAVE_CJK, reason='no CJK font installed (make setup installs fonts-noto-cjk)')
+@pytest.mark.cjk_font
 @pytest.mark.parametrize('lang, script', [('zh', 'SC'), ('zh-hant', 'TC')])
 def test_chinese_labels_draw_without_missing_glyphs(lang, script):
     import matplotlib.pyplot as plt
@@ -49,7 +48,7 @@ def test_chinese_labels_draw_without_missing_glyphs(lang, script):
     plt.close(fig)
 
 
-@pytest.mark.skipif(not HAVE_CJK, reason='no CJK font installed (make setup installs fonts-noto-cjk)')
+@pytest.mark.cjk_font
 def test_live_plot_and_plot_use_the_page_font(monkeypatch):
     live = LivePlot(3, lang='zh-hant')
     live.draw([{'epoch': 1, 'time': 1.0, 'train_ppl': 9.0, 'val_ppl': 9.5}])

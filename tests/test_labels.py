@@ -1,13 +1,10 @@
 """Reader-facing words in the page's language: how the language is found, and the generated zh-hant column."""
-import sys
 from pathlib import Path
 
 import pytest
 
 from d2lmini.display import labels
-from d2lmini.progress import ProgressLine
-
-TOOLS = Path(__file__).resolve().parents[1] / 'tools'
+from d2lmini.display.progress_line import ProgressLine
 
 
 @pytest.fixture
@@ -70,9 +67,7 @@ def test_templates_keep_their_fields_in_every_language():
 
 def test_generated_traditional_column_is_current():
     """``_labels_zh_hant.py`` is what tools/make_zh_hant.py makes of the Chinese column (OpenCC + glossary)."""
-    pytest.importorskip('opencc')
-    sys.path.insert(0, str(TOOLS))
-    import make_zh_hant
+    from tools import make_zh_hant
     generated = Path(labels.__file__).with_name('_labels_zh_hant.py').read_text(encoding='utf-8')
     assert make_zh_hant.labels_module() == generated, 'stale: run make notebooks'
 
@@ -87,6 +82,6 @@ def test_progress_line_speaks_chinese(capsys):
 
 
 def test_metrics_are_the_train_and_val_keys():
-    from d2lmini.progress import metrics
+    from d2lmini.display.progress_line import metrics
     row = {'epoch': 3, 'time': 1.0, 'train_ppl': 1.0, 'val_acc': 0.5, 'seconds': 2, 'interrupted': True}
     assert metrics(row) == {'train_ppl': 1.0, 'val_acc': 0.5}

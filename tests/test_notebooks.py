@@ -1,6 +1,5 @@
 """Structure of the chapter notebooks: pairs in sync, identical code across languages, setup cell, links, toc."""
 import ast
-import sys
 from pathlib import Path
 
 import jupytext
@@ -8,9 +7,9 @@ import nbformat
 import pytest
 import yaml
 
+from tools import notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import notebooks  # noqa: E402  (tools/notebooks.py)
 
 CHAPTERS = ROOT / 'chapters'
 LANGS = sorted(p.name for p in CHAPTERS.iterdir() if p.is_dir() and not p.name.startswith(('.', '_')))

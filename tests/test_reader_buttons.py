@@ -1,11 +1,10 @@
 """_ext/reader_buttons.py: the theme's launch and download buttons are pointed at the reader notebooks."""
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import reader_buttons  # _ext/, on pytest's pythonpath
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / '_ext'))
-import reader_buttons  # noqa: E402
 
 
 def buttons(pagename):

@@ -1,4 +1,5 @@
-"""tools/reader/reader_check.py finds every way a hidden cell can make the reader notebook run differently, and no other."""
+"""tools/reader/reader_check.py finds every way a hidden cell can make the reader notebook run differently,
+and no other."""
 import subprocess
 import sys
 from pathlib import Path
@@ -7,10 +8,10 @@ import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
+from tools.reader import reader_check
+from tools.reader.reader_state import fingerprint, loaded_names
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
-import reader_check  # noqa: E402
-from reader_state import fingerprint, loaded_names  # noqa: E402
 
 
 @pytest.fixture
@@ -59,7 +60,8 @@ def test_global_state_changed(run):
 
 def test_random_numbers_drawn_by_a_hidden_cell(run):
     draw_first = run([(False, 'import torch'), (True, 'torch.rand(1)'), (False, 'x = torch.rand(1)')])
-    seed_first = run([(False, 'import torch'), (True, 'torch.rand(1)'), (False, 'torch.manual_seed(1)\nx = torch.rand(1)')])
+    seed_first = run([(False, 'import torch'), (True, 'torch.rand(1)'),
+                      (False, 'torch.manual_seed(1)\nx = torch.rand(1)')])
     untouched = run([(False, 'import torch'), (True, 'torch.rand(1)'), (False, 'y = 1')])
     assert len(draw_first) == 1 and 'torch generator' in draw_first[0] and seed_first == [] and untouched == []
 
@@ -85,7 +87,8 @@ def test_nbval_fails_a_page_whose_reader_notebook_would_differ(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1', metadata={'tags': ['remove-cell']}),
                                          nbformat.v4.new_code_cell('print(x)')])
     nbformat.write(nb, tmp_path / 'page.ipynb')
-    result = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'tools.reader.nbval_reader',
+    result = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                             '-p', 'tools.reader.nbval_reader',
                              '--nbval-lax', str(tmp_path / 'page.ipynb')], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1 and 'reader check: verdict' in result.stdout
     assert 'reads `x`, which cell' in result.stdout, result.stdout[-3000:]

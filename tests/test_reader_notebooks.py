@@ -1,18 +1,17 @@
-"""Reader notebooks (tools/reader/reader_notebooks.py, tools/reader/reader_markdown.py): current, free of MyST, and converted right."""
-import sys
+"""Reader notebooks (tools/reader/reader_notebooks.py, reader_markdown.py): current, free of MyST, converted
+right."""
 from pathlib import Path
 
 import nbformat
 import pytest
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+from myst_parser.parsers.mdit import create_md_parser
+
+from tools.reader import reader_markdown, reader_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
-import reader_markdown  # noqa: E402
-import reader_notebooks  # noqa: E402
 
 CHAPTERS = reader_notebooks.chapter_notebooks()
 
@@ -145,12 +144,15 @@ def test_solutions_fold_in_one_cell_and_collapse_across_cells(tmp_path):
     lines = reader_markdown.convert_lines(pg, '# T\n```{solution-start} ex\n:class: dropdown\n```\nAnswer.\n'
                                               '```{solution-end}\n```\nAfter.'.split('\n'))
     folded = reader_notebooks.solution_cells(pg, lines, 'c1')
-    assert [c.source for c in folded] == ['# T\n<details>\n<summary>Solution</summary>\n\nAnswer.\n\n</details>\nAfter.']
-    lines = reader_markdown.convert_lines(pg, 'Intro.\n```{solution-start} ex\n:class: dropdown\n```\nFirst.'.split('\n'))
+    assert [c.source for c in folded] == [
+        '# T\n<details>\n<summary>Solution</summary>\n\nAnswer.\n\n</details>\nAfter.']
+    source = 'Intro.\n```{solution-start} ex\n:class: dropdown\n```\nFirst.'
+    lines = reader_markdown.convert_lines(pg, source.split('\n'))
     cells = reader_notebooks.solution_cells(pg, lines, 'c2')
     assert [c.source for c in cells] == ['Intro.', '## Solution', 'First.']
     assert cells[1].metadata == {'jp-MarkdownHeadingCollapsed': True}
-    assert reader_notebooks.solution_cells(pg, reader_markdown.convert_lines(pg, ['```{solution-end}', '```']), 'c3') == []
+    end = reader_markdown.convert_lines(pg, ['```{solution-end}', '```'])
+    assert reader_notebooks.solution_cells(pg, end, 'c3') == []
 
 
 def test_code_cells_keep_what_the_book_shows(tmp_path):

@@ -96,7 +96,6 @@ def test_throughput_is_shown_in_thousands_with_three_digits():
 
 
 def test_plot_draws_one_line_per_study_and_hidden_size(tiny_study):
-    pytest.importorskip('matplotlib')
     old = speed.Study(tiny_study.record, recorded=True)
     image = speed.plot([old, tiny_study], lang='zh-hant')
     assert image._repr_png_().startswith(b'\x89PNG')  # what Jupyter shows

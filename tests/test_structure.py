@@ -5,11 +5,11 @@ below it and imports nothing from it; ``d2lmini/book`` (the studies and page hel
 (the notebook panel and the in-page generator) sit beside it: they may use the API, the API never uses them.
 """
 import ast
-import tomllib
 import unicodedata
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / 'd2lmini'
@@ -82,7 +82,7 @@ def test_the_cycle_finder_finds_cycles():
 
 def test_the_import_reader_resolves_relative_imports():
     graph = import_graph()
-    assert 'd2lmini.display.labels' in graph['d2lmini.progress']
+    assert 'd2lmini.display.progress_line' in graph['d2lmini.board']
     assert 'd2lmini.core' in graph['d2lmini.book.init_study']
     assert 'd2lmini.generators.page_markup' in graph['d2lmini.generators.export']
 
@@ -105,10 +105,11 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
 
 
 # folder: the most lines of code (.py, and .js/.css where the folder ships them) it may hold.
-# d2lmini's API files are formatted at 100 columns (`ruff format`, issue 20): the 1,606 lines they
-# had at 120 columns became about 2,000, with no code added; hence 2,100 rather than 1,700.
+# d2lmini's API files are formatted at 100 columns (`ruff format`, issue 20), which made about a quarter
+# more lines of the same code; the live plot and the progress line moved to display/ so that the API stays
+# under 1,900 lines at 100 columns (about 1,450 at the 120 columns the rest of the tree uses).
 BUDGETS = {
-    'd2lmini': 2100, 'd2lmini/display': 700, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
+    'd2lmini': 1900, 'd2lmini/display': 1000, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
     'tools': 1500, 'tools/reader': 850, '_ext': 700, 'benchmarks': 1400,
 }
 

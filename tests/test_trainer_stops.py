@@ -155,7 +155,6 @@ def test_a_finished_fit_leaves_the_mode_it_found(make_lm, small_data):
 
 
 def test_the_live_plot_keeps_the_finished_epochs_after_a_ctrl_c(make_lm, small_data):
-    pytest.importorskip('matplotlib')
     model, trainer = make_lm('concise'), d2lmini.Trainer(max_epochs=4, progress=False)
     Interrupt(model, trainer, epoch=2, phase='validation')
     with pytest.raises(KeyboardInterrupt):

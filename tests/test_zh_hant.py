@@ -2,17 +2,16 @@
 import copy
 import io
 import re
-import sys
 import tokenize
 from pathlib import Path
 
 import jupytext
 import pytest
 
+from tools import make_zh_hant as mzh
+from tools import zh_hant_convert as zconv
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import make_zh_hant as mzh  # noqa: E402
-import zh_hant_convert as zconv  # noqa: E402
 
 ZH = ROOT / 'chapters' / 'zh'
 HANT = ROOT / 'chapters' / 'zh-hant'

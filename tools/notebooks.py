@@ -1,8 +1,8 @@
 """Keep every chapter's executed ``.ipynb`` in step with its ``.md`` source (what ``make notebooks`` runs).
 
-    python tools/notebooks.py                 # regenerate zh-hant, then execute every pair whose .md changed
-    python tools/notebooks.py --check         # list stale pairs and exit 1; writes nothing, executes nothing
-    python tools/notebooks.py --force PAGE.md [...]   # execute these pairs whatever their state
+    python -m tools.notebooks                 # regenerate zh-hant, then execute every pair whose .md changed
+    python -m tools.notebooks --check         # list stale pairs and exit 1; writes nothing, executes nothing
+    python -m tools.notebooks --force PAGE.md [...]   # execute these pairs whatever their state
 
 Then it rewrites the reader notebooks (notebooks/<lang>/<page>.ipynb, tools/reader/reader_notebooks.py) that are stale
 against the executed ones: what the launch and download buttons open. ``--check`` lists those too.
@@ -23,8 +23,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / 'reader'))
-import reader_notebooks  # noqa: E402  (tools/reader/reader_notebooks.py)
+from tools.reader import reader_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / 'chapters'
@@ -81,7 +80,7 @@ def main(argv=None):
         if stale or readers:
             print('run: make notebooks', file=sys.stderr)
         return 1 if stale or readers else 0
-    subprocess.run([sys.executable, str(ROOT / 'tools' / 'make_zh_hant.py')], check=True)
+    subprocess.run([sys.executable, '-m', 'tools.make_zh_hant'], cwd=ROOT, check=True)
     todo = [p.resolve() for p in args.force] if args.force else stale_pairs()
     if not todo:
         print('every .ipynb is current.')

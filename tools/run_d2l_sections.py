@@ -1,6 +1,6 @@
 """Run D2L's own PyTorch cells of §9.1–§9.6 against d2lmini, cell by cell in a Jupyter kernel, and print a table.
 
-    python tools/run_d2l_sections.py PATH [--sections rnn-concise,...] [--max-epochs N] [--d2l] [--json OUT]
+    python -m tools.run_d2l_sections PATH [--sections rnn-concise,...] [--max-epochs N] [--d2l] [--json OUT]
 
 PATH is a d2l-en checkout (a work tree) or a git repository without one (e.g. a mirror): the section files are read
 from ``PATH/chapter_recurrent-neural-networks/`` or with ``git show REV:...``. Each section becomes a notebook of
@@ -10,8 +10,10 @@ out) in which the only change is the import: ``from d2l import torch as d2l`` be
 ``tab`` object that d2lbook provides, answering ``tab.selected('pytorch')`` with True; a harness cell after them
 reads the last model's final validation perplexity from ``model.board.data`` (which both packages fill).
 Every section runs in a fresh kernel (a section's ``add_to_class`` changes must not leak into the next) whose
-working folder is a temporary ``work/`` beside a ``data/`` holding ``timemachine.txt``, so D2L's ``../data``
-finds the file offline. Figures are closed after each cell, as the inline backend does.
+working folder is a temporary ``work/`` beside a ``data/`` holding a copy of ``timemachine.txt`` from d2lmini's
+data folder (``$D2LMINI_DATA_DIR`` or its cache, downloaded and verified there if missing; ``$D2LMINI_DATA_URL``
+names a mirror), so D2L's ``../data`` finds the file offline. Figures are closed after each cell, as the inline
+backend does.
 
 ``--max-epochs N`` caps ``Trainer(max_epochs=...)`` from the harness cell (the cells stay unchanged), so a test
 can run every cell in seconds; the table then says so.
@@ -31,7 +33,6 @@ SECTIONS = {'sequence': '§9.1', 'text-sequence': '§9.2', 'language-model': '§
             'rnn-concise': '§9.6'}
 D2L_IMPORT = 'from d2l import torch as d2l'
 OUR_IMPORT = 'import d2lmini as d2l'
-SHARED_DATA = Path(__file__).resolve().parents[2] / 'shared' / 'data'
 
 HARNESS = '''
 class _Tab:
@@ -114,6 +115,8 @@ def run_section(cells, ours=True, max_epochs=None, timeout=1800):
     """Run ``cells`` in a fresh kernel: ``{'ok', 'total', 'failure', 'seconds', 'val_ppl', 'axes', 'last_output'}``."""
     import nbclient
     import nbformat
+
+    from d2lmini import download_timemachine
     module = 'd2lmini' if ours else 'd2l.torch'
     harness = HARNESS + (CAP_EPOCHS.format(module=module, cap=max_epochs) if max_epochs else '')
     code = [harness] + [as_reader_runs_it(c, ours) for c in cells] + [PROBE]
@@ -121,9 +124,8 @@ def run_section(cells, ours=True, max_epochs=None, timeout=1800):
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / 'data').mkdir()
         (Path(tmp) / 'work').mkdir()
-        source = Path(os.environ.get('D2LMINI_DATA_DIR') or SHARED_DATA) / 'timemachine.txt'
-        if source.is_file():
-            shutil.copyfile(source, Path(tmp) / 'data' / source.name)
+        source = download_timemachine()  # verified, from the data folder (downloaded there once if missing)
+        shutil.copyfile(source, Path(tmp) / 'data' / source.name)
         client = nbclient.NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name='python3',
                                          resources={'metadata': {'path': str(Path(tmp) / 'work')}})
         result = {'total': len(cells), 'ok': 0, 'failure': None, 'seconds': [], 'axes': [], 'val_ppl': None,

@@ -1,6 +1,6 @@
 """Fetch the book's third-party JavaScript from the npm registry into ``_vendor/`` (gitignored), pinned and verified.
 
-    python tools/vendor_js.py            # idempotent: does nothing when _vendor/ already holds these versions
+    python -m tools.vendor_js            # idempotent: does nothing when _vendor/ already holds these versions
 
 ``_vendor`` is an ``html_static_path`` folder, so it is served as ``_static/`` in the build. It holds MathJax 3.2.2,
 loaded as ``mathjax/es5/tex-mml-chtml.js``, and only the files that script can load: the CHTML fonts, the TeX

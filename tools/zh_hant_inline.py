@@ -7,7 +7,7 @@ anything else in it (`'前缀'`, `x = 1  # 时`) is code and is copied.
 """
 import re
 
-from zh_hant_convert import convert_text, hant_label
+from tools.zh_hant_convert import convert_text, hant_label
 
 ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
 HTML = re.compile(r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>',

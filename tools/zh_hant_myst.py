@@ -11,8 +11,8 @@ import re
 import tokenize
 from functools import lru_cache
 
-from zh_hant_convert import convert_text, hant_label
-from zh_hant_inline import convert_inline
+from tools.zh_hant_convert import convert_text, hant_label
+from tools.zh_hant_inline import convert_inline
 
 NOTICE = '% Generated from chapters/zh/{page} by tools/make_zh_hant.py; edit the source, not this file.\n'
 

@@ -1,14 +1,13 @@
 """Playwright fixtures: the built book served on 127.0.0.1, Debian Chromium, and pages that record what they do.
 
 The book is ``_build/html`` (build it first: ``make book``); ``D2LMINI_BOOK_HTML`` points elsewhere. Tests that
-need the book skip with a reason when it is missing; the snippet tests (``page.set_content``) never need it.
+need the book fail with a reason when it is missing; the snippet tests (``page.set_content``) never need it.
 Every opened page records its requests, console errors and uncaught exceptions; tests assert on them.
 """
 import functools
 import http.server
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -30,7 +29,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def book_dir():
     path = Path(os.environ.get('D2LMINI_BOOK_HTML', REPO_ROOT / '_build' / 'html'))
     if not (path / 'chapters' / 'en' / 'rnn-concise.html').is_file():
-        pytest.skip(f'no built book at {path}: run `make book` (or jupyter-book build .) first')
+        pytest.fail(f'no built book at {path}: run `make book` (or jupyter-book build .) first', pytrace=False)
     return path
 
 
@@ -48,9 +47,7 @@ def server(book_dir):
 
 @pytest.fixture(scope='session')
 def browser():
-    sync_api = pytest.importorskip('playwright.sync_api', reason='pip install playwright')
-    if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
-        pytest.skip(f'Chromium not found at {CHROMIUM}: apt-get install -y chromium')
+    from playwright import sync_api  # tests here carry the `browser` marker: Chromium is checked before they run
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

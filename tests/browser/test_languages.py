@@ -4,16 +4,15 @@ Every built page is opened once (``pages``); the tests read what that visit reco
 computed from the pages' own article text, so the search tests keep holding as the pages change.
 """
 import re
-import sys
 from pathlib import Path
 from urllib.parse import quote, urldefrag
 
 import pytest
 import snowballstemmer
 
+from tools.zh_hant_convert import convert_text
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools'))
-from zh_hant_convert import convert_text  # noqa: E402
 
 LANG_OF_FOLDER = {'en': 'en', 'zh': 'zh-Hans', 'zh-hant': 'zh-Hant'}
 HAN = re.compile(r'[\u3400-\u9fff]')

@@ -20,11 +20,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools' / 'reader'))
-import reader_notebooks  # noqa: E402
+from d2lmini.display.labels import TERMS, ZH_HANT
+from tools.reader import reader_notebooks
 
-from d2lmini.display.labels import TERMS, ZH_HANT  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 READERS = sorted(reader_notebooks.READER.glob('*/*.ipynb'))
 RAW = re.compile(r'\{glue|```\{|:::|^\([\w-]+\)=$', re.M)
@@ -77,7 +76,8 @@ def problems(reader, shown, numbers):
         if at < 0:
             found.append(f'book number {number!r} missing after position {position}')
         position = max(at, position)
-    if reader.parent.name != 'en' and not any(label in shown['outputs'] for label in chinese_labels(reader.parent.name)):
+    lang = reader.parent.name
+    if lang != 'en' and not any(label in shown['outputs'] for label in chinese_labels(lang)):
         found.append('no Chinese label in the outputs')
     return found
 
@@ -108,7 +108,8 @@ def jupyterlab(tmp_path_factory):
         (home / 'settings' / name).parent.mkdir(parents=True, exist_ok=True)
         (home / 'settings' / name).write_text(json.dumps(value))
     server = subprocess.Popen(
-        [sys.executable, '-m', 'jupyterlab', '--no-browser', '--allow-root', f'--port={port}', '--ServerApp.ip=127.0.0.1',
+        [sys.executable, '-m', 'jupyterlab', '--no-browser', '--allow-root', f'--port={port}',
+         '--ServerApp.ip=127.0.0.1',
          f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={ROOT}', '--LabApp.expose_app_in_browser=True',
          f'--LabApp.user_settings_dir={home / "settings"}', f'--LabApp.workspaces_dir={home / "workspaces"}'],
         env={**os.environ, 'JUPYTER_CONFIG_DIR': str(home / 'config'), 'JUPYTER_RUNTIME_DIR': str(home / 'run')},
@@ -168,7 +169,8 @@ def test_jupyterlab_shows_every_reader_notebook_like_the_book(jupyterlab, browse
         found = problems(reader, shown, book_numbers(book_dir, reader))
         folded = sum(c.metadata.get('jp-MarkdownHeadingCollapsed', False) for c in nb.cells)
         if shown['collapsed'] != folded or bool(folded) != bool(shown['hiddenCells']):
-            found.append(f'{shown["collapsed"]} headings collapsed ({shown["hiddenCells"]} cells hidden), {folded} expected')
+            found.append(f'{shown["collapsed"]} headings collapsed ({shown["hiddenCells"]} cells hidden), '
+                         f'{folded} expected')
         if path == 'notebooks/zh/rnn-concise.ipynb':
             page.screenshot(path=artifacts / 'jupyterlab-zh-rnn-concise-top.png')
             panel.locator('.jp-OutputArea-output img').first.scroll_into_view_if_needed()

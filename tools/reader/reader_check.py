@@ -14,8 +14,8 @@ from inside the kernel (IPython's ``pre_run_cell``/``post_run_cell`` events) and
   next visible cell that touches the generator seeds it before drawing (the state at its first seed call is still the
   one the hidden cell left); a visible cell that draws first gets other numbers in the reader's kernel.
 
-The pytest plugin tools/reader/nbval_reader.py installs this module in each nbval kernel and runs ``verdict()`` in the same
-kernel after the page's last cell: the page fails there, with every violation named. Trade-offs: the name check
+The pytest plugin tools/reader/nbval_reader.py installs this module in each nbval kernel and runs ``verdict()`` in
+the same kernel after the page's last cell: the page fails there, with every violation named. Trade-offs: the name check
 reads the visible cell's code (names loaded anywhere in it, not bound earlier at top level), so it can only err
 towards a false alarm; a visible cell that draws random numbers inside ``torch.random.fork_rng`` from a moved state is
 not seen; objects deeper than ``DEPTH`` levels or past ``NODES`` per name are not fingerprinted.
@@ -25,7 +25,7 @@ import random
 import sys
 import time
 
-from reader_state import fingerprint, global_state, loaded_names, rng_states
+from tools.reader.reader_state import fingerprint, global_state, loaded_names, rng_states
 
 SKIP = ('In', 'Out', 'exit', 'quit', 'get_ipython')
 
@@ -135,7 +135,7 @@ class Watcher:
         return seed
 
 
-VERDICT = "__import__('reader_check').verdict()"
+VERDICT = "__import__('tools.reader.reader_check', fromlist=['verdict']).verdict()"
 WATCHER = []  # the kernel's one Watcher, for verdict(): this module is loaded only in nbval's kernels
 
 

@@ -1,4 +1,4 @@
-"""MyST Markdown -> the plain Jupyter Markdown of a reader notebook (tools/reader/reader_notebooks.py writes the notebooks).
+"""MyST Markdown -> the plain Jupyter Markdown of a reader notebook (reader_notebooks.py writes the notebooks).
 
 No notebook client (Colab, Binder/JupyterLab, GitHub, VS Code) renders MyST, so each markdown cell is rewritten:
 ``{glue:text}`` roles become the value as the book formats it (myst-nb's own ``format_plain_text`` on the glued

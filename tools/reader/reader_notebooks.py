@@ -1,7 +1,7 @@
 """Reader notebooks: each executed chapter notebook as a learner opens it in Colab, Binder, JupyterLab, GitHub, VS Code.
 
-    python tools/reader/reader_notebooks.py            # write notebooks/<lang>/<page>.ipynb for every chapter notebook
-    python tools/reader/reader_notebooks.py --check    # list the stale ones and exit 1; writes nothing
+    python -m tools.reader.reader_notebooks            # write notebooks/<lang>/<page>.ipynb for every chapter notebook
+    python -m tools.reader.reader_notebooks --check    # list the stale ones and exit 1; writes nothing
 
 ``make notebooks`` runs this after executing the chapters; the unit stage fails on a stale reader notebook. The launch
 buttons (Colab, Binder) and the download button of the book open these files (_ext/reader_buttons.py).
@@ -22,8 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_markdown import CHAPTERS, END, START, WIDGET, Page, book_labels, convert_lines, heading  # noqa: E402
+from tools.reader.reader_markdown import CHAPTERS, END, START, WIDGET, Page, book_labels, convert_lines, heading
 
 ROOT = CHAPTERS.parent
 READER = ROOT / 'notebooks'
@@ -68,7 +67,8 @@ def solution_cells(page, lines, cell_id):
         before, rest = text.split(START, 1)
         marker, body = rest.split('\n', 1) if '\n' in rest else (rest, '')
         inside, after = body.split(END, 1)
-        text = f'{before}<details>\n<summary>{page.words["solution"]}</summary>\n\n{inside.strip()}\n\n</details>{after}'
+        summary = f'<details>\n<summary>{page.words["solution"]}</summary>'
+        text = f'{before}{summary}\n\n{inside.strip()}\n\n</details>{after}'
     parts = [text.replace(END, '')]
     if START in parts[0]:
         before, rest = parts[0].split(START, 1)

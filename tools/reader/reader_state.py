@@ -1,12 +1,12 @@
-"""The kernel's state as tools/reader/reader_check.py compares it around hidden cells: random generators, global settings,
-objects' content, and the names a cell reads.
+"""The kernel's state as tools/reader/reader_check.py compares it around hidden cells: random generators, global
+settings, objects' content, and the names a cell reads.
 
-Fingerprints are content digests: tensors and arrays up to ``WHOLE`` bytes by all their bytes (a view by its layout and the
-tensor it views); larger ones by
-PyTorch's in-place version counter, their storage address and an evenly strided sample of about ``WHOLE`` bytes (a
-change made through ``.data`` to an element the sample skips goes unseen); containers and plain objects through their
-items and ``__dict__`` up to ``DEPTH`` levels and ``NODES`` objects; functions, classes, modules and the objects of ``OPAQUE`` packages by
-identity only (a figure's tree is large and a hidden cell that redraws one would show in nbval's outputs).
+Fingerprints are content digests: tensors and arrays up to ``WHOLE`` bytes by all their bytes (a view by its layout
+and the tensor it views); larger ones by PyTorch's in-place version counter, their storage address and an evenly
+strided sample of about ``WHOLE`` bytes (a change made through ``.data`` to an element the sample skips goes unseen);
+containers and plain objects through their items and ``__dict__`` up to ``DEPTH`` levels and ``NODES`` objects;
+functions, classes, modules and the objects of ``OPAQUE`` packages by identity only (a figure's tree is large and a
+hidden cell that redraws one would show in nbval's outputs).
 """
 import ast
 import hashlib
