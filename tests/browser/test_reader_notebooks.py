@@ -41,8 +41,6 @@ NOTEBOOK_TEXT = """(root) => {
     outputs: text('.jp-OutputArea-output').join('\\n'),
     hrefs: [...root.querySelectorAll('.jp-RenderedMarkdown a[href], .jp-MarkdownOutput a[href]')]
       .map((a) => a.getAttribute('href')),
-    collapsed: root.querySelectorAll('.jp-MarkdownCell.jp-MarkdownHeadingCollapsed').length,
-    hiddenCells: root.querySelectorAll('.jp-Cell.lm-mod-hidden').length,
   };
 }"""
 
@@ -138,6 +136,16 @@ OPEN = """async (path) => {
 }"""
 
 
+# Solutions collapsed as the notebook opens (read before expanding every heading to read the text beneath).
+COLLAPSED = """(root) => ({
+  collapsed: root.querySelectorAll('.jp-MarkdownCell.jp-MarkdownHeadingCollapsed').length,
+  hiddenCells: root.querySelectorAll('.jp-Cell.lm-mod-hidden').length,
+})"""
+# Every Markdown cell drawn (JupyterLab draws a cell under a collapsed heading only once it is shown).
+ALL_DRAWN = """([id, n]) => {
+  const cells = document.getElementById(id)?.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown') ?? [];
+  return cells.length === n && [...cells].every((c) => c.innerHTML.trim().length > 0);
+}"""
 # The code JupyterLab loaded (its editors draw only what is on screen, so their text is no record of it).
 CODE = """(id) => {
   const cells = [...window.jupyterapp.shell.widgets('main')].find((w) => w.id === id).content.model.cells;
@@ -165,7 +173,11 @@ def test_jupyterlab_shows_every_reader_notebook_like_the_book(jupyterlab, browse
         page.wait_for_function(
             '([id, n]) => document.getElementById(id)?.querySelectorAll(".jp-MarkdownCell.jp-mod-rendered").length'
             ' === n', arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)], timeout=60_000)
-        shown = {**panel.evaluate(NOTEBOOK_TEXT), 'code': page.evaluate(CODE, widget)}
+        collapsed = panel.evaluate(COLLAPSED)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:expand-all-headings')")
+        page.wait_for_function(ALL_DRAWN, arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)],
+                               timeout=60_000)
+        shown = {**panel.evaluate(NOTEBOOK_TEXT), 'code': page.evaluate(CODE, widget), **collapsed}
         found = problems(reader, shown, book_numbers(book_dir, reader))
         folded = sum(c.metadata.get('jp-MarkdownHeadingCollapsed', False) for c in nb.cells)
         if shown['collapsed'] != folded or bool(folded) != bool(shown['hiddenCells']):
