@@ -5,7 +5,7 @@ Usage: ``OMP_NUM_THREADS=1 python benchmarks/bench_init.py [--seeds 8] [--epochs
 Trains the three variants of ``d2lmini.book.init_study`` (from scratch; concise with PyTorch's initialization; concise
 initialized like the scratch model) on the chapter's data for EPOCHS epochs, once per seed, and adds the row of
 this device to ``d2lmini/book/recorded/init.json`` (a row of the same device and epoch count is replaced; other rows are
-kept). The page ``rnn-concise`` renders that file with its date and command. ``--dry-run`` prints the summary
+kept). The page ``rnn-going-further`` renders that file with its date and command. ``--dry-run`` prints the summary
 and writes nothing. Perplexity, not time, is measured here, so a busy machine changes nothing but the duration
 (about 30 s per run on one CPU thread: 3 variants x 8 seeds take about 12 minutes).
 """

@@ -2,15 +2,16 @@
 
 Usage: ``OMP_NUM_THREADS=1 python benchmarks/bench_speed.py [--gpu] [--trials 11] [--trial-seconds 0.5] [--dry-run]``
 
-Runs ``d2lmini.book.speed.measure`` (the study the page ``rnn-concise`` runs in about 15 s, here with more and longer
-trials) over batch sizes 1, 32 and 1024 and 32 and 256 hidden units, prints the table (medians and the min–max range
-of the trials) with the same numbers by process CPU time as a check, and adds this device's row to
+Runs ``d2lmini.book.speed.measure`` (the study the page ``rnn-going-further`` runs with short trials, here with longer
+ones) for the three models of ``d2lmini.book.speed.MODELS`` (from scratch, concise, and from scratch with one output
+product for all steps) over batch sizes 1, 32 and 1024 and 32 and 256 hidden units, prints the table (medians and
+the min–max range of the trials) with the same numbers by the other clock as a check, and adds this device's row to
 ``d2lmini/book/recorded/speed.json``: the device's name, torch, CUDA and cuDNN versions, thread count, date, command
 and the load average before and after. A row of the same device and thread count is replaced, others are kept.
 
 ``--profile B H`` instead profiles three training steps of each model at batch size B with H hidden units
 (``torch.profiler``, after two warm-up steps; with ``--gpu`` the CUDA kernels too, which shows what cuDNN launches)
-and prints the operations that took the most time; it writes nothing.
+and prints the operations that took the most time and the number of matrix-product calls; it writes nothing.
 
 On a GPU machine: ``python benchmarks/bench_speed.py --gpu`` (the page then shows the GPU row beside the CPU one).
 With one CPU thread the table reports process CPU time, otherwise wall time (see ``d2lmini.book.speed``); the other
@@ -46,8 +47,11 @@ def profile(device, batch_size, num_hiddens, steps=3, rows=12):
             for _ in range(steps):
                 step()
             speed.synchronizer(device)()
+        averages = prof.key_averages()
+        calls = {e.key: e.count for e in averages if e.key in ('aten::mm', 'aten::addmm', 'aten::bmm')}
         print(f'\n{kind}: {steps} training steps, batch size {batch_size}, {num_hiddens} hidden units, {device}')
-        print(prof.key_averages().table(sort_by=sort, row_limit=rows))
+        print(f'matrix-product calls: {sum(calls.values())} {calls}')
+        print(averages.table(sort_by=sort, row_limit=rows))
 
 
 def main(argv=None):

@@ -17,8 +17,8 @@ ENTRY_POINTS = {
     'scoring.py': {'html', 'score_table'},
     'generators/export.py': {'html_snippet', 'html_generator'},
     'generators/widgets.py': {'__init__', 'generation_panel'},
-    'book/speed.py': {'table', 'plot'},
-    'book/init_study.py': {'table'},
+    'book/speed.py': {'table'},
+    'book/init_study.py': {'table', 'paired_table', 'plot_curves'},
     'book/framework_table.py': {'table', 'plot'},
 }
 

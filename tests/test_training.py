@@ -83,6 +83,7 @@ def test_live_plot_keeps_a_figure(small_data, make_lm):
     trainer.fit(make_lm('concise'), small_data)
     labels = [line.get_label() for line in trainer.figure.axes[0].get_lines()]
     assert sorted(labels) == ['train ppl', 'val ppl']
+    assert trainer.figure.axes[0].get_ylabel() == 'perplexity'  # the y-axis says what it shows
 
 
 def test_progress_line_is_printed(small_data, make_lm, capsys):

@@ -1,9 +1,14 @@
 """MyST inline text for the Traditional Chinese edition: prose is converted; code spans, roles, math, HTML tags,
 footnote references and link targets are kept (``zh_hant_myst.py`` handles blocks and calls ``convert_inline``).
 
-One exception to "inline code is copied": a code span made only of Han characters, such as `时` given as an example
-of a character the model rejects, shows text rather than code, so it is converted like prose (`時`). A span with
-anything else in it (`'前缀'`, `x = 1  # 时`) is code and is copied.
+Two exceptions to "inline code is copied":
+- a code span of Han characters with at most spaces and punctuation around them, such as `时` given as an example
+  of a character the model rejects or `(输出, 输入)` naming a weight's axes, shows text rather than code, so it is
+  converted like prose (`時`, `(輸出, 輸入)`). A span with anything else in it (`'前缀'`, `x = 1  # 时`) is code
+  and is copied.
+- ``EDITION_SWAPS``: a sentence that tells the reader which edition to ask d2lmini for names the edition in code
+  (`%env D2LMINI_LANG=zh`); in the Traditional edition it must name `zh-hant` first, so the converted sentence is
+  swapped whole.
 """
 import re
 
@@ -12,7 +17,13 @@ from tools.zh_hant_convert import convert_text, hant_label
 ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
 HTML = re.compile(r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>',
                   re.DOTALL)
-HAN_ONLY = re.compile(r'[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+')  # CJK ideographs and nothing else
+HAN = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'  # CJK ideographs
+# Han text with at most spaces and (Chinese or ASCII) brackets, commas and colons: example text, not code
+HAN_TEXT = re.compile(f'[{HAN}() ,，、:：（）]*[{HAN}][{HAN}() ,，、:：（）]*')
+# (the converted zh sentence, what the zh-hant page says instead): the page's own edition first
+EDITION_SWAPS = (
+    ('`%env D2LMINI_LANG=zh`（繁體中文版用 `zh-hant`）', '`%env D2LMINI_LANG=zh-hant`（簡體中文版用 `zh`）'),
+)
 INLINE_MATH = re.compile(r'\$(?=[^\s$])(?:\\.|[^$\\])*?(?<=[^\s\\])\$(?!\d)', re.DOTALL)
 REF_ROLES = {'ref', 'numref', 'eq', 'prf:ref'}          # their target is a label; an explicit title is prose
 
@@ -84,7 +95,7 @@ def _protected(s, i):
         end, n = _backtick_span(s, i), _run_length(s, i)
         if end is None:
             return s[i:i + n], i + n
-        if HAN_ONLY.fullmatch(s[i + n:end - n]):  # example text, not code: see the module docstring
+        if HAN_TEXT.fullmatch(s[i + n:end - n]):  # example text, not code: see the module docstring
             return s[i:i + n] + convert_text(s[i + n:end - n]) + s[end - n:end], end
         return s[i:end], end
     if c == '{':
@@ -131,4 +142,7 @@ def convert_inline(s):
         out.append(kept[0])
         i = kept[1]
     out.append(convert_text(''.join(text)))
-    return ''.join(out)
+    out = ''.join(out)
+    for before, after in EDITION_SWAPS:
+        out = out.replace(before, after)
+    return out

@@ -9,6 +9,13 @@ Variants (the chapter's data, 32 hidden units, learning rate 1, gradients clippe
   It differs from ``scratch`` only in its parametrization (two bias vectors that always move together, so their
   sum takes twice the step a single bias would) and in the order of floating-point operations.
 
+Which comparison answers which question (``PAIRS``, each paired by seed): concise minus scratch mixes everything
+that differs (initialization, two biases, ``nn.RNN``'s arithmetic); concise minus ``concise_scratch_init`` differs
+only in the initialization, so it alone isolates it; ``concise_scratch_init`` minus scratch differs only in the
+parametrization. A paired difference is reported as mean ± standard error over seeds and in standard errors
+(mean / s.e.); the pages call a difference real when it is at least two standard errors from zero, a rule of
+thumb for so few seeds, not a test with a stated error rate.
+
 Seeding: seed s builds the model (``torch.manual_seed(s)``); the batch order is seeded separately with 1000 + s, so
 the three variants of one seed see the same batches in the same order and are compared in pairs.
 ``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/book/recorded/init.json``; the page reads that file,
@@ -88,6 +95,70 @@ def summary(record):
                         'min': min(values), 'max': max(values), 'diff_mean': statistics.fmean(diffs),
                         'diff_sd': sd, 'diff_se': sd / math.sqrt(len(diffs))}
     return out
+
+
+PAIRS = (('concise', 'scratch'), ('concise_scratch_init', 'scratch'), ('concise', 'concise_scratch_init'))
+
+
+def paired(record, variant, baseline):
+    """``variant`` minus ``baseline``, seed by seed: ``{'n', 'mean', 'sd', 'se', 'z'}`` (z = mean / se, the
+    difference in standard errors)."""
+    base = {r['seed']: r['val_ppl'] for r in record['runs'][baseline]}
+    diffs = [r['val_ppl'] - base[r['seed']] for r in record['runs'][variant] if r['seed'] in base]
+    if len(diffs) < 2:
+        raise ValueError(f'{variant} and {baseline} share {len(diffs)} seed(s); a paired comparison needs 2 or more.')
+    sd = statistics.stdev(diffs)
+    se = sd / math.sqrt(len(diffs))
+    return {'n': len(diffs), 'mean': statistics.fmean(diffs), 'sd': sd, 'se': se,
+            'z': statistics.fmean(diffs) / se if se else math.inf}
+
+
+def mean_curves(record):
+    """Per variant, the validation perplexity after each epoch: ``{'mean', 'min', 'max'}`` lists over seeds."""
+    out = {}
+    for variant in VARIANTS:
+        per_epoch = list(zip(*(r['val_curve'] for r in record['runs'][variant])))  # epochs x seeds
+        out[variant] = {'mean': [statistics.fmean(v) for v in per_epoch], 'min': [min(v) for v in per_epoch],
+                        'max': [max(v) for v in per_epoch]}
+    return out
+
+
+def paired_table(record, lang=None):
+    """The three paired comparisons of ``PAIRS``: what differs, mean ± s.e. and the difference in standard errors."""
+    lang = page_language(lang)
+    header = [label('comparison', lang), label('differs_in', lang), label('diff_mean_se', lang),
+              label('in_se', lang)]
+    differs = {('concise', 'scratch'): 'differs_all', ('concise_scratch_init', 'scratch'): 'differs_param',
+               ('concise', 'concise_scratch_init'): 'differs_init'}
+    rows = []
+    for variant, baseline in PAIRS:
+        d = paired(record, variant, baseline)
+        rows.append([f'{label(variant, lang)} − {label(baseline, lang)}', label(differs[variant, baseline], lang),
+                     f"{d['mean']:+.3f} ± {d['se']:.3f}", f"{d['z']:+.1f}"])
+    caption = label('paired_caption', lang).format(n=paired(record, *PAIRS[0])['n'], epochs=record['epochs'])
+    return Table(header, rows, caption=caption, css_class='d2lmini-table d2lmini-init')
+
+
+def plot_curves(record, lang=None, figsize=(6, 3.8)):
+    """Mean validation perplexity per epoch of the three variants over the recorded seeds, with the range of the
+    seeds as a band; a ``display.figures.FigureImage``."""
+    from matplotlib.figure import Figure
+
+    from ..display.figures import FigureImage
+    from ..display.fonts import use_page_fonts
+    lang = page_language(lang)
+    use_page_fonts(lang)
+    fig = Figure(figsize=figsize, dpi=100, layout='constrained')
+    ax = fig.add_subplot()
+    for (variant, c), style in zip(mean_curves(record).items(), ('-', '--', ':')):
+        epochs = range(1, len(c['mean']) + 1)
+        line, = ax.plot(epochs, c['mean'], style, label=label(variant, lang))
+        ax.fill_between(epochs, c['min'], c['max'], color=line.get_color(), alpha=0.15, linewidth=0)
+    ax.set_xlabel(label('epoch', lang)), ax.set_ylabel(label('val_ppl', lang))
+    ax.set_title(label('curves_title', lang).format(n=len(record['seeds'])), fontsize='medium')
+    ax.grid(alpha=0.3), ax.legend()
+    fig.draw_without_rendering()
+    return FigureImage(fig)
 
 
 def recorded(name='init'):

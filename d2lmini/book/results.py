@@ -7,10 +7,14 @@ The files live inside the package so that a notebook on Colab (which installs d2
 
 A file that cannot be read as such a document is never overwritten: ``update`` raises and says how to repair it.
 """
+import base64
 import json
 import os
 import tempfile
 from pathlib import Path
+
+import numpy as np
+import torch
 
 from ..display.labels import label
 
@@ -71,3 +75,31 @@ def caption(records, lang):
     """Where recorded rows come from, for a table's caption: the commands that wrote them (None if none is named)."""
     commands = sorted({r['command'] for r in records if r.get('command')})
     return label('commands', lang).format(commands='; '.join(commands)) if commands else None
+
+
+def encode_state(state_dict):
+    """A model's ``state_dict`` as JSON-ready text: per tensor its shape and float32 little-endian bytes in base64."""
+    out = {}
+    for name, tensor in state_dict.items():
+        t = tensor.detach().to('cpu', torch.float32).contiguous()
+        out[name] = {'shape': list(t.shape),
+                     'float32_le_base64': base64.b64encode(np.asarray(t.numpy(), dtype='<f4').tobytes()).decode()}
+    return out
+
+
+def decode_state(encoded):
+    """Inverse of ``encode_state``: ``{name: float32 tensor}``, ready for ``model.load_state_dict``."""
+    out = {}
+    for name, spec in encoded.items():
+        values = np.frombuffer(base64.b64decode(spec['float32_le_base64'], validate=True), dtype='<f4')
+        out[name] = torch.tensor(values.copy()).reshape(spec['shape'])
+    return out
+
+
+def chapter_model(name='chapter_model'):
+    """The newest recorded weights of the chapter's trained model (``benchmarks/record_chapter_model.py``):
+    ``(state_dict, row)``, the row holding how they were made (seeds, epochs, device, date, command)."""
+    rows = read(name)['rows']
+    if not rows:
+        raise FileNotFoundError(f'{path_of(name)} has no recorded model: run benchmarks/record_chapter_model.py')
+    return decode_state(rows[-1]['state_dict']), rows[-1]

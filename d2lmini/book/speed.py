@@ -1,31 +1,31 @@
 """Training throughput of the from-scratch RNN language model against the concise one (``nn.RNN``), per device.
 
-What is measured: steady-state tokens per second of one training step, the work ``Trainer.fit_epoch`` does per
-batch (forward, cross-entropy loss, backward, gradient clipping to a global norm of 1, SGD update), without data
-loading, logging or validation. Each model trains on one fixed batch of random token ids on the device: a one-hot
-RNN does the same arithmetic whatever the tokens are, and no data has to be read.
+Three models (``MODELS``): ``scratch`` (``RNNScratch`` + ``RNNLMScratch``, the output layer applied at each time
+step), ``concise`` (``RNN`` + ``RNNLM``) and ``scratch_one_output`` (``RNNScratch`` with one output product for all
+steps, as ``RNNLM`` does it). The chapter's two models differ in the recurrence and in the output layer; the third
+differs from ``scratch`` only in the output layer, so ``concise`` against it is what ``nn.RNN`` itself brings.
+
+What is measured: steady-state tokens per second of one training step (forward, cross-entropy loss, backward,
+gradient clipping to a global norm of 1, SGD update), without data loading, logging or validation, on one fixed
+batch of random token ids: a one-hot RNN does the same arithmetic whatever the tokens are.
 
 How:
-- For each (batch size, hidden units), both models are built with the same seed and warmed up for at least
-  ``WARMUP_STEPS`` steps (first calls allocate memory and, on a GPU, set up cuDNN); warm-up is not timed.
-- The last warm-up step's time sets how many steps one trial runs (at least one), so that a trial lasts about
-  ``trial_seconds`` and the whole study takes a predictable time on any device.
-- Trials alternate the models, in the order scratch, concise, concise, scratch, ..., so that a slow drift of
-  the machine (other jobs, clock changes) falls on both equally. The speed-up of trial i is concise_i / scratch_i,
-  and we report the median and the range (min–max) over trials, never a single run.
+- For each (batch size, hidden units), the models are built with the same seed and warmed up for
+  ``WARMUP_STEPS`` untimed steps (first calls allocate memory and, on a GPU, set up cuDNN). The last warm-up
+  step's time sets the steps per trial, so that a trial lasts about ``trial_seconds``.
+- Trials alternate the models, the order reversed every other trial, so that a slow drift of the machine falls
+  on all equally. Ratios are taken trial by trial (``RATIOS``); we report medians and ranges, never one run.
 - Clocks: ``time.perf_counter`` (wall) and ``time.process_time`` (this process's CPU time) around ``n`` steps,
-  with the device synchronized right before both readings. CUDA kernels run asynchronously: without
-  ``torch.cuda.synchronize`` we would time the launches, not the work. We do not use
-  ``torch.utils.benchmark.Timer``: it synchronizes the same way but times one statement at a time and picks its
-  own number of repetitions, which makes interleaving two models and bounding the total time awkward.
-- Which clock the table uses (``clock_for``): wall time, what a reader waits for and the only clock that means
-  anything for a GPU or several CPU threads, except when PyTorch runs on the CPU with one thread. Then the
-  process's CPU time is the time the work took, and unlike wall time it does not grow when other programs share
-  the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, and far less
-  in CPU time). Both are recorded; the row says which one it shows.
+  with the device synchronized right before both readings (CUDA kernels run asynchronously). We do not use
+  ``torch.utils.benchmark.Timer``: it times one statement at a time and picks its own number of repetitions,
+  which makes interleaving the models and bounding the total time awkward.
+- Which clock the table uses (``clock_for``): wall time, except on the CPU with one PyTorch thread, where the
+  process's CPU time is the time the work took and, unlike wall time, does not grow when other programs share
+  the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, far less in
+  CPU time). Both are recorded; the row says which one it shows.
 
-Recorded rows (``d2lmini/book/recorded/speed.json``, written by ``benchmarks/bench_speed.py``) have the same shape as a
-``Study.record``, so the page shows them beside the reader's own run.
+Recorded rows (``d2lmini/book/recorded/speed.json``, by ``benchmarks/bench_speed.py``) have the shape of a
+``Study.record``, so a page shows them beside the reader's own run.
 """
 import datetime
 import platform
@@ -42,15 +42,29 @@ from ..models import RNN, RNNLM, RNNLMScratch, RNNScratch
 from ..display.tables import Table
 from ..utils import check_positive_int, check_positive_number
 
-MODELS = ('scratch', 'concise')
+MODELS = ('scratch', 'concise', 'scratch_one_output')
+# the ratios a row reports: name -> (numerator, denominator), trial by trial
+RATIOS = {'speedup': ('concise', 'scratch'), 'speedup_output': ('scratch_one_output', 'scratch'),
+          'speedup_rnn': ('concise', 'scratch_one_output')}
 WARMUP_STEPS = 2
 KEY = ('device_type', 'device_name', 'threads')  # one recorded row per device (and CPU thread count)
 
 
+class RNNLMScratchOneOutput(RNNLMScratch):
+    """``RNNLMScratch`` with one output matrix product for all time steps, as ``RNNLM`` does it."""
+
+    def output_layer(self, rnn_outputs):
+        H = torch.stack(rnn_outputs)  # (num_steps, batch, num_hiddens)
+        return (H @ self.W_hq + self.b_q).swapaxes(0, 1)  # (batch, num_steps, vocab_size)
+
+
 def build(kind, vocab_size, num_hiddens):
-    """The chapter's language model: ``'scratch'`` (RNNScratch + RNNLMScratch) or ``'concise'`` (RNN + RNNLM)."""
+    """The chapter's language model: ``'scratch'`` (RNNScratch + RNNLMScratch), ``'concise'`` (RNN + RNNLM) or
+    ``'scratch_one_output'`` (RNNScratch + one output product for all steps)."""
     if kind == 'scratch':
         return RNNLMScratch(RNNScratch(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
+    if kind == 'scratch_one_output':
+        return RNNLMScratchOneOutput(RNNScratch(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
     if kind == 'concise':
         model = RNNLM(RNN(vocab_size, num_hiddens), vocab_size=vocab_size, lr=1)
         model(torch.zeros((1, 1), dtype=torch.long))  # materialize the LazyLinear output layer
@@ -101,26 +115,53 @@ def time_steps(step, n, sync, clock=time.perf_counter, cpu_clock=time.process_ti
     return clock() - start, cpu_clock() - cpu_start
 
 
-def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed):
+def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed,
+                   models=MODELS):
     """``{'batch_size', 'num_hiddens', 'steps_per_trial', 'tokens_per_second'}`` for one configuration."""
     sync, steps, per_trial, clock = synchronizer(device), {}, {}, int(clock_for(device) == 'cpu')
-    tps, cpu_tps = {kind: [] for kind in MODELS}, {kind: [] for kind in MODELS}
+    tps, cpu_tps = {kind: [] for kind in models}, {kind: [] for kind in models}
     gen = torch.Generator().manual_seed(seed)
     X, Y = torch.randint(0, vocab_size, (2, batch_size, num_steps), generator=gen).to(device)  # (batch, num_steps)
-    for kind in MODELS:
+    for kind in models:
         torch.manual_seed(seed)
         steps[kind] = make_step(build(kind, vocab_size, num_hiddens).to(device), X, Y)
         for _ in range(WARMUP_STEPS - 1):
             time_steps(steps[kind], 1, sync)
         per_trial[kind] = max(1, round(trial_seconds / max(time_steps(steps[kind], 1, sync)[clock], 1e-9)))
     for i in range(trials):
-        for kind in (MODELS if i % 2 == 0 else MODELS[::-1]):
+        for kind in (models if i % 2 == 0 else models[::-1]):
             wall, cpu = time_steps(steps[kind], per_trial[kind], sync)
             tokens = batch_size * num_steps * per_trial[kind]
             tps[kind].append(tokens / max(wall, 1e-9))
             cpu_tps[kind].append(tokens / max(cpu, 1e-9))
     return {'batch_size': batch_size, 'num_hiddens': num_hiddens, 'steps_per_trial': per_trial,
             'tokens_per_second': tps, 'tokens_per_cpu_second': cpu_tps}
+
+
+MATMUL_OPS = ('mm', 'addmm', 'bmm')  # the matrix products a CPU step runs, as ATen operators
+
+
+def matmul_calls(kind, num_hiddens=32, batch_size=4, num_steps=32, vocab_size=28):
+    """Matrix products in one CPU training step of model ``kind`` (forward and backward; they depend on
+    ``num_steps`` only). A ``TorchDispatchMode`` sees every ATen call, backward and ``nn.RNN``'s C++ loop included;
+    ``torch.profiler`` counts the same, but its native library writes to stderr, which a notebook shows."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+    products = {getattr(torch.ops.aten, name) for name in MATMUL_OPS}
+
+    class Count(TorchDispatchMode):
+        calls = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            self.calls += func.overloadpacket in products
+            return func(*args, **(kwargs or {}))
+
+    torch.manual_seed(0)
+    X, Y = torch.randint(0, vocab_size, (2, batch_size, num_steps))  # (batch, num_steps)
+    step = make_step(build(kind, vocab_size, num_hiddens), X, Y)
+    step()  # the first step creates the optimizer's state; count a later one
+    with Count() as count:
+        step()
+    return count.calls
 
 
 def device_info(device):
@@ -147,14 +188,18 @@ def cpu_name():
 
 
 def measure(batch_sizes=(1, 32, 1024), hidden_sizes=(32, 256), device=None, trials=5, trial_seconds=0.1,
-            num_steps=32, vocab_size=28, seed=0, command=None):
-    """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU."""
+            num_steps=32, vocab_size=28, seed=0, command=None, models=MODELS):
+    """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU.
+    ``models``: a subset of ``MODELS`` in that order, at least ``'scratch'`` and ``'concise'``."""
     check_positive_int('trials', trials), check_positive_number('trial_seconds', trial_seconds)
+    models = tuple(models)
+    if not {'scratch', 'concise'} <= set(models) or not set(models) <= set(MODELS) or len(set(models)) != len(models):
+        raise ValueError(f'models must hold scratch and concise, each model once, from {MODELS}; got {models!r}.')
     device, start = torch.device(device if device is not None else 'cpu'), time.perf_counter()
     record = {**device_info(device), 'clock': clock_for(device), 'date': datetime.date.today().isoformat(),
               'command': command,
               'num_steps': num_steps, 'vocab_size': vocab_size, 'trials': trials, 'trial_seconds': trial_seconds,
-              'results': [measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed)
+              'results': [measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed, models)
                           for h in hidden_sizes for b in batch_sizes]}
     record['seconds'] = time.perf_counter() - start  # the whole study, warm-up included (wall clock)
     return Study(record)
@@ -171,16 +216,23 @@ class Study:
     def __init__(self, record, recorded=False):
         self.record, self.recorded = record, recorded
 
+    def models(self):
+        """The models this study measured, in ``MODELS`` order (rows recorded before the third model have two)."""
+        measured = self.record['results'][0]['tokens_per_second']
+        return tuple(kind for kind in MODELS if kind in measured)
+
     def rows(self, clock=None):
-        """One dict per configuration: median/min/max tokens per second of each model and of the speed-up, by
-        the study's clock (``record['clock']``) unless ``clock`` ('wall' or 'cpu') says otherwise."""
+        """One dict per configuration: median/min/max tokens per second of each measured model and of each ratio
+        of ``RATIOS`` whose two models were measured (trial by trial), by the study's clock (``record['clock']``)
+        unless ``clock`` ('wall' or 'cpu') says otherwise."""
         clock = clock or self.record.get('clock', 'wall')
         out = []
         for r in self.record['results']:
             tps = r['tokens_per_second' if clock == 'wall' else 'tokens_per_cpu_second']
-            ratios = [c / s for s, c in zip(tps['scratch'], tps['concise'])]  # trial by trial
+            ratios = {name: spread([a / b for a, b in zip(tps[top], tps[bottom])])  # trial by trial
+                      for name, (top, bottom) in RATIOS.items() if top in tps and bottom in tps}
             out.append({'batch_size': r['batch_size'], 'num_hiddens': r['num_hiddens'],
-                        **{kind: spread(tps[kind]) for kind in MODELS}, 'speedup': spread(ratios)})
+                        **{kind: spread(tps[kind]) for kind in MODELS if kind in tps}, **ratios})
         return out
 
     def row(self, batch_size, num_hiddens):
@@ -203,13 +255,6 @@ class Study:
             return label('recorded', lang).format(date=self.record['date'], device=self.device_text(lang))
         return label('this_run', lang).format(device=self.device_text(lang))
 
-    def short_name(self, lang):
-        """'this run' or 'recorded <date>, CPU' (a GPU's name instead of CPU), for a legend."""
-        if not self.recorded:
-            return label('this_run_short', lang)
-        r = self.record
-        device = 'CPU' if r['device_type'] == 'cpu' else r['device_name']
-        return label('recorded_short', lang).format(date=r['date'], device=device)
 
 
 def recorded(name='speed'):
@@ -224,19 +269,25 @@ def save(study, name='speed'):
     return results.update(name, study.record, KEY, about=about)
 
 
-def table(studies, lang=None):
-    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
+def table(studies, lang=None, ratios=False):
+    """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size), and a
+    column per model that any study measured (thousands of tokens/s), or with ``ratios`` per ratio of ``RATIOS``
+    ('—' where a study lacks it). Two tables, because all of it side by side is wider than a page."""
     lang = page_language(lang)
-    header = [label('num_hiddens', lang), label('batch_size', lang)] + [
-        label('throughput', lang).format(model=label(kind, lang)) for kind in MODELS] + [label('speedup_range', lang)]
+    models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
+    columns = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])] if ratios else models
+    header = [label(f'{name}_range', lang) if ratios else label('throughput', lang).format(model=label(name, lang))
+              for name in columns]
     rows, groups = [], []
     for study in studies:
         for r in sorted(study.rows(), key=lambda r: (r['num_hiddens'], r['batch_size'])):
-            rows.append([str(r['num_hiddens']), str(r['batch_size'])] + [format_tps(*r[kind]) for kind in MODELS]
-                        + ['{:.2f}× ({:.2f}–{:.2f})'.format(*r['speedup'])])
+            cells = [('{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if ratios else format_tps(*r[name]))
+                     if name in r else '—' for name in columns]
+            rows.append([str(r['num_hiddens']), str(r['batch_size'])] + cells)
             groups.append(study.name(lang))
     caption = results.caption([s.record for s in studies if s.recorded], lang)
-    return Table(header, rows, groups=groups, caption=caption, css_class='d2lmini-table d2lmini-speed')
+    return Table([label('num_hiddens', lang), label('batch_size', lang)] + header, rows, groups=groups,
+                 caption=caption, css_class='d2lmini-table d2lmini-speed')
 
 
 def format_tps(median, low, high):
@@ -248,10 +299,3 @@ def kilo(value):
     """Thousands with three significant digits or more: 1,509 / 199 / 10.9 / 7.57 (for 1,508,613 ... 7,572)."""
     k = value / 1000
     return f'{k:,.0f}' if k >= 100 else f'{k:.1f}' if k >= 10 else f'{k:.2f}'
-
-
-def plot(studies, lang=None, figsize=(6, 4.2)):
-    """Speed-up against batch size for every study and hidden size, shown as a PNG in Jupyter; ``.figure`` is the
-    matplotlib Figure (see ``speed_figure.speedup_figure``)."""
-    from .speed_figure import speedup_figure
-    return speedup_figure(studies, page_language(lang), figsize=figsize)

@@ -74,11 +74,10 @@ TERMS = {  # key: (English, 简体中文)
     # the speed study and the initialization study (d2lmini.speed, d2lmini.init_study)
     'scratch': ('from scratch', '从零实现'),
     'concise': ('concise', '简洁实现'),
+    'scratch_one_output': ('from scratch, one output product', '从零实现，输出层一次乘法'),
     'concise_scratch_init': ('concise, scratch init', '简洁实现，从零实现的初始化'),
     'this_run': ('this run: {device}', '本次运行：{device}'),
     'recorded': ('recorded {date}: {device}', '{date} 记录：{device}'),
-    'this_run_short': ('this run', '本次运行'),
-    'recorded_short': ('recorded {date}, {device}', '{date} 记录，{device}'),
     'commands': ('recorded rows: {commands}', '记录的行：{commands}'),
     'threads': ('CPU threads: {n}', 'CPU 线程数：{n}'),
     'timed_cpu': ('timed by CPU time', '按 CPU 时间计时'),
@@ -86,10 +85,9 @@ TERMS = {  # key: (English, 简体中文)
     'batch_size': ('batch size', '批量大小'),
     'num_hiddens': ('hidden units', '隐藏单元数'),
     'throughput': ('{model}, 1000 tokens/s', '{model}，千词元/秒'),
-    'speedup_range': ('speed-up (min–max)', '加速比（最小–最大）'),
-    'speedup_axis': ('speed-up of concise over from scratch', '简洁实现相对从零实现的加速比'),
-    'equal_speed': ('equal speed', '速度相同'),
-    'hidden_legend': ('{run}, {n} hidden', '{run}，{n} 个隐藏单元'),
+    'speedup_range': ('concise ÷ from scratch (min–max)', '简洁实现 ÷ 从零实现（最小–最大）'),
+    'speedup_output_range': ('one output product ÷ from scratch', '输出层一次乘法 ÷ 从零实现'),
+    'speedup_rnn_range': ('concise ÷ one output product', '简洁实现 ÷ 输出层一次乘法'),
     'init': ('initialization', '初始化'),
     'seeds': ('seeds', '随机种子数'),
     'val_ppl_mean': ('val ppl, mean ± sd (min–max)', '验证困惑度，均值 ± 标准差（最小–最大）'),
@@ -97,6 +95,16 @@ TERMS = {  # key: (English, 简体中文)
     'init_scratch': ('N(0, 0.01²), one bias', 'N(0, 0.01²)，一个偏置'),
     'init_pytorch': ('U(±1/√h), two biases', 'U(±1/√h)，两个偏置'),
     'init_scratch_two': ('N(0, 0.01²), two biases', 'N(0, 0.01²)，两个偏置'),
+    'comparison': ('paired by seed', '按随机种子配对'),
+    'differs_in': ('what differs', '差别所在'),
+    'differs_all': ('everything: init, two biases, nn.RNN', '全部：初始化、两个偏置、nn.RNN'),
+    'differs_param': ('two biases, nn.RNN', '两个偏置、nn.RNN'),
+    'differs_init': ('the initialization only', '只有初始化'),
+    'diff_mean_se': ('val ppl difference, mean ± s.e.', '验证困惑度之差，均值 ± 标准误'),
+    'in_se': ('in standard errors', '相当于几个标准误'),
+    'paired_caption': ('{n} seeds, {epochs} epochs; s.e. = standard error of the mean difference',
+                       '{n} 个随机种子，{epochs} 个迭代周期；标准误 = 平均差值的标准误差'),
+    'curves_title': ('mean over {n} seeds; band: lowest to highest seed', '{n} 个随机种子的均值；色带：最低到最高'),
     # worked exercise: forecasting §9.1's noisy sine
     'time': ('time', '时间'),
     'data': ('data', '数据'),
@@ -147,6 +155,51 @@ TERMS = {  # key: (English, 简体中文)
     'final_val_ppl': ('val ppl after epoch {epochs}', '第 {epochs} 个迭代周期后的验证困惑度'),
     'ran_here': ('run on this page', '在本页运行'),
     'recorded_run': ('recorded {date}', '{date} 记录'),
+    # the in-page trainer (a third tab of the in-page generator) and, under the scored text, the hidden state
+    'train_tab': ('Train it here', '在这里训练'),
+    'train_intro': ('The chapter’s model (32 hidden units, windows of 32 characters), trained from scratch in your '
+                    'browser on the chapter’s {train} training windows of The Time Machine: minibatches of {batch}, '
+                    'learning rate {lr}, gradients clipped to norm {clip}; validation on the next {val} windows.',
+                    '本章的模型（32 个隐藏单元，窗口长 32 个字符）在你的浏览器里从头训练，数据是本章《时间机器》的 {train} 个训练窗口：'
+                    '小批量大小 {batch}，学习率 {lr}，梯度裁剪到范数 {clip}；在随后的 {val} 个窗口上验证。'),
+    'train_epochs': ('Epochs', '迭代周期数'),
+    'train_start': ('Start', '开始'),
+    'train_pause': ('Pause', '暂停'),
+    'train_resume': ('Resume', '继续'),
+    'train_reset': ('Reset', '重置'),
+    'train_model': ('Model in the other tabs', '其他标签页使用的模型'),
+    'train_stored': ('stored (trained in the notebook)', '存储的模型（在笔记本中训练）'),
+    'train_yours': ('yours (trained here)', '你的模型（在这里训练）'),
+    'train_status': ('epoch {epoch}/{epochs} · {speed} tokens/s ({backend}) · training perplexity {train} · '
+                     'validation perplexity {val}',
+                     '迭代周期 {epoch}/{epochs} · 每秒 {speed} 个词元（{backend}）· 训练困惑度 {train} · 验证困惑度 {val}'),
+    'train_sample': ('epoch {epoch}: greedy “{greedy}” · sampled “{sampled}”',
+                     '第 {epoch} 个迭代周期：贪心“{greedy}” · 采样“{sampled}”'),
+    'train_curve': ('Training and validation perplexity against epochs', '训练和验证困惑度随迭代周期的变化'),
+    'train_loading': ('unpacking the training text…', '正在解压训练文本……'),
+    'train_paused': ('paused', '已暂停'),
+    'train_done': ('done', '完成'),
+    'train_stopped': ('stopped', '已停止'),
+    'train_range': ('{name} must be a whole number from {low} to {high}.', '{name}必须是 {low} 到 {high} 之间的整数。'),
+    'train_diverged': ('training diverged in epoch {epoch} (the loss is no longer a finite number): press Reset '
+                       'and start again with another seed.',
+                       '训练在第 {epoch} 个迭代周期发散了（损失不再是有限数）：请按“重置”，换一个随机种子重新开始。'),
+    'train_bad_text': ('the training text in this page is damaged (SHA-1 {got}, expected {want}): reload the page.',
+                       '本页中的训练文本已损坏（SHA-1 为 {got}，应为 {want}）：请重新加载页面。'),
+    'train_bad_vocab': ('the training text gives another vocabulary than the stored model’s: this page cannot '
+                        'train it.', '训练文本得到的词表与存储的模型不同：本页无法训练它。'),
+    'heatmap_caption': ('Hidden state of the model in the other tabs: one column per character, one row per unit '
+                        '(blue −1, white 0, red +1).',
+                        '模型的隐状态：每个字符一列，每个隐藏单元一行（蓝 −1，白 0，红 +1）。'),
+    'heatmap_hint': ('Point at a cell, or focus the map and use the arrow keys, to follow one unit along the text.',
+                     '指向一个格子，或让热图获得焦点后使用方向键，即可沿文本查看一个单元的取值。'),
+    'heatmap_readout': ('unit {unit} after “{context}”: {value}', '读到“{context}”后，单元 {unit}：{value}'),
+    'bits_model': ('The model: {bits} bits for the {n} characters after the first, {bpc} bits per character.',
+                   '模型：第一个字符之后的 {n} 个字符共 {bits} 比特，每个字符 {bpc} 比特。'),
+    'bits_gzip': ('gzip (your browser’s CompressionStream): {bytes} bytes = {bits} bits for all {m} characters, '
+                  '{bpc} bits per character.',
+                  'gzip（浏览器自带的 CompressionStream）：全部 {m} 个字符共 {bytes} 字节 = {bits} 比特，每个字符 {bpc} 比特。'),
+    'bits_no_gzip': ('(This browser has no CompressionStream to compare with.)', '（此浏览器没有可供比较的 CompressionStream。）'),
 }
 
 
@@ -154,6 +207,11 @@ GENERATOR = ('prefix', 'length', 'temperature', 'seed', 'generate', 'mode', 'gre
 SCORING = ('continue_tab', 'score_tab', 'score_field', 'score', 'trained', 'untrained', 'perplexity', 'ppl_formula',
            'nll_note', 'legend', 'details_hint', 'expected_after', 'char_prob', 'no_prediction', 'no_prediction_short',
            'in_text', 'rank')
+INSIDE = ('heatmap_caption', 'heatmap_hint', 'heatmap_readout', 'bits_model', 'bits_gzip', 'bits_no_gzip')
+TRAINING = ('train_tab', 'train_intro', 'train_epochs', 'train_start', 'train_pause', 'train_resume', 'train_reset',
+            'train_model', 'train_stored', 'train_yours', 'train_status', 'train_sample', 'train_curve',
+            'train_loading', 'train_paused', 'train_done', 'train_stopped', 'train_range', 'train_diverged',
+            'train_bad_text', 'train_bad_vocab', 'epoch', 'train', 'val')
 
 
 def page_language(lang=None):

@@ -94,6 +94,8 @@ class LivePlot:
         ax.set_xlim(1, max(2, self.max_epochs))
         ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
         ax.set_xlabel(label('epoch', self.lang)), ax.legend(), ax.grid(alpha=0.3)
+        if all(key.endswith('_ppl') for key in metrics(history[-1])):  # the y-axis of the chapter's figure
+            ax.set_ylabel(label('perplexity', self.lang))
         if self.board is not None:
             apply_board(ax, self.board)
         buf = io.BytesIO()

@@ -14,6 +14,7 @@ tests can tell a bug from a tie.
 """
 import base64
 import json
+import math
 import uuid
 
 import numpy as np
@@ -22,14 +23,14 @@ from torch import nn
 
 from . import page_markup
 from ..data import Vocab
-from ..display.labels import GENERATOR, SCORING
+from ..display.labels import GENERATOR, INSIDE, SCORING, TRAINING
 from ..display.labels import labels as page_labels
 from ..limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
                       materialize, normalize_prefix, normalize_score_text)
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
-MODES = ('generate', 'score')
+MODES = ('generate', 'score', 'train')
 
 
 def _encode(tensor):
@@ -102,13 +103,82 @@ def import_weights(payload):
     return arrays, vocab
 
 
-def _initial_text(model, vocab, prefix, length, temperature):
+def _mulberry32(seed):
+    """The page's seedable generator (``mulberry32`` in generator-math.js), in unsigned 32-bit arithmetic."""
+    a, M = seed & 0xFFFFFFFF, 0xFFFFFFFF
+
+    def random():
+        nonlocal a
+        a = (a + 0x6D2B79F5) & M
+        t = ((a ^ (a >> 15)) * (1 | a)) & M
+        t = ((t + (((t ^ (t >> 7)) * (61 | t)) & M)) & M) ^ t
+        return (t ^ (t >> 14)) / 4294967296
+    return random
+
+
+def sample_float64(payload, prefix, num_preds, temperature, seed):
+    """The page's sampled text: its float64 arithmetic, in its order of operations, and its seeded generator.
+
+    So the text shown before the page's script runs (on GitHub, in a PDF) is the text the page then generates.
+    A draw could differ only if rounding moved a cumulative probability across the uniform number (about 1e-16
+    apart); the Node test compares the two."""
+    arrays, vocab = import_weights(payload)
+    W = {name: a.double().tolist() for name, a in arrays.items()}
+    V, H = len(vocab), len(W['b_ih'])
+    rows = [[W['W_ih'][i][t] + W['b_ih'][i] + W['b_hh'][i] for i in range(H)] for t in range(V)]  # as loadModel
+    emits = [len(token) == 1 for token in vocab.idx_to_token]
+    random, h = _mulberry32(seed), [0.0] * H
+
+    def step(token, h):
+        out = []
+        for i in range(H):
+            s = rows[token][i]
+            for j in range(H):
+                s += W['W_hh'][i][j] * h[j]
+            out.append(math.tanh(s))
+        return out
+
+    def choose(h):
+        logits = []
+        for v in range(V):
+            s = W['b_out'][v]
+            for j in range(H):
+                s += W['W_out'][v][j] * h[j]
+            logits.append(s if emits[v] else -math.inf)
+        best = max(range(V), key=lambda v: (logits[v], -v))  # the first maximum
+        weights = [math.exp((x - logits[best]) / temperature) for x in logits]
+        u = random() * _sum_in_order(weights)
+        for v, w in enumerate(weights):
+            u -= w
+            if u < 0:
+                return v
+        return best
+
+    ids = list(vocab[list(normalize_prefix(prefix, vocab))])
+    for token in ids:
+        h = step(token, h)
+    for _ in range(check_num_preds(num_preds)):
+        ids.append(choose(h))
+        h = step(ids[-1], h)
+    return ''.join(vocab.idx_to_token[i] for i in ids)
+
+
+def _sum_in_order(values):
+    """Left-to-right sum, as the page's loop adds (``sum`` compensates rounding since Python 3.12)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def _initial_text(model, vocab, prefix, length, temperature, seed):
+    """The text the page shows before its script runs: the greedy text, or the page's own seeded sample."""
     if temperature:
-        return ''  # the page samples with its own generator; Python's draws would differ
+        return sample_float64(export_weights(model, vocab), prefix, length, temperature, seed)
     return model.predict(prefix, length, vocab)
 
 
-def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode):
+def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode, train=False):
     """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets
     them, and the text the score box starts with (``score_text``; by default the prefix, if it can be scored)."""
     check_vocab(vocab, getattr(model, 'vocab_size', None))
@@ -117,8 +187,10 @@ def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_
         score_text = prefix if len(prefix_text) >= 2 else ''
     else:
         normalize_score_text(score_text, vocab)
-    if mode not in MODES:
-        raise ValueError(f'mode must be one of {list(MODES)}, got {mode!r}.')
+    modes = MODES if train else MODES[:2]
+    if mode not in modes:
+        raise ValueError(f'mode must be one of {list(modes)}' + ('' if train else " ('train' needs train=True)") +
+                         f', got {mode!r}.')
     return (check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed),
             score_text)
 
@@ -137,28 +209,42 @@ def _baseline_weights(baseline, model, vocab):
 
 
 def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                 labels=None, *, baseline=None, mode='generate', score_text=None):
+                 labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
     length, temperature, seed, score_text = _check_page_settings(model, prefix, vocab, length, temperature, seed,
-                                                                 score_text, mode)
-    weights, words = export_weights(model, vocab), page_labels(GENERATOR + SCORING, lang, labels)
+                                                                 score_text, mode, train)
+    weights = export_weights(model, vocab)
+    keys = GENERATOR + SCORING + INSIDE + (TRAINING if train else ())
+    words = page_labels(tuple(dict.fromkeys(keys)), lang, labels)
+    trainer = _trainer_spec(weights) if train else None
     settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
-                    initial_text=_initial_text(model, vocab, prefix, length, temperature))
+                    initial_text=_initial_text(model, vocab, prefix, length, temperature, seed))
     uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
-    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode)
+    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode,
+                               trainer)
+
+
+def _trainer_spec(weights):
+    """The third tab's settings and training text; the model must read the training text's vocabulary."""
+    from .trainer import page_spec
+    return page_spec(weights['vocab'], weights['num_hiddens'])
 
 
 def html_generator(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                   labels=None, *, baseline=None, mode='generate', score_text=None):
-    """An ``IPython.display.HTML`` generator that runs in the page, with two tabs.
+                   labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
+    """An ``IPython.display.HTML`` generator that runs in the page, with two tabs (three with ``train``).
 
     "Continue a text": type a prefix, read the model's continuation, each character shaded by the probability
     the model gave it. ``temperature`` 0 decodes greedily (the same text as ``model.predict``), above 0 (at most
     ``MAX_TEMPERATURE``) samples with ``seed`` (0 to ``MAX_SEED``); the prefix has at most ``MAX_PREFIX``
     characters (``limits.py``). "Score a sentence": type any text (``score_text`` first, by default the prefix),
     read its perplexity with the formula filled in, as ``model.score`` computes it; ``baseline`` (e.g. the same
-    network untrained) is scored beside it. ``mode`` (``'generate'`` or ``'score'``) is the tab shown first.
+    network untrained) is scored beside it; under the text, the hidden state as a heatmap and the text's cost in
+    bits beside gzip's. ``train=True`` adds "Train it here": the same architecture trained from scratch in the
+    reader's browser on the chapter's split (``generators/trainer.py``; the page then carries the training text,
+    about 70 KB gzip), whose model can replace the stored one in the other tabs. ``mode`` (``'generate'``,
+    ``'score'``, or with ``train`` ``'train'``) is the tab shown first.
     """
     from IPython.display import HTML
     return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels, baseline=baseline,
-                             mode=mode, score_text=score_text))
+                             mode=mode, score_text=score_text, train=train))

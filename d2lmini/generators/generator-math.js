@@ -25,17 +25,38 @@ function d2lminiMath() {
 
   /* Payload (export_weights) -> model with the input weights laid out one row per token, biases folded in. */
   function loadModel(payload) {
-    var w = payload.weights, V = payload.vocab_size, H = payload.num_hiddens;
-    var Wih = decodeFloat32(w.W_ih, 'W_ih'), bih = decodeFloat32(w.b_ih, 'b_ih');
-    var bhh = decodeFloat32(w.b_hh, 'b_hh'), inputRows = new Float64Array(V * H);
+    var w = payload.weights, arrays = {};
+    ['W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out'].forEach(function (name) {
+      arrays[name] = decodeFloat32(w[name], name);
+    });
+    return fromArrays(arrays, payload.vocab, payload.limits);
+  }
+
+  /* The same model from arrays in PyTorch's layout (the in-page trainer's weights); `vocab` and `limits`, or a
+   * model to take them from. */
+  function fromArrays(arrays, vocab, limits) {
+    var V = vocab.length, H = arrays.b_hh.length, inputRows = new Float64Array(V * H);
     for (var t = 0; t < V; t++) {
-      for (var i = 0; i < H; i++) inputRows[t * H + i] = Wih[i * V + t] + bih[i] + bhh[i];
+      for (var i = 0; i < H; i++) inputRows[t * H + i] = arrays.W_ih[i * V + t] + arrays.b_ih[i] + arrays.b_hh[i];
     }
     var index = {}, emits = new Uint8Array(V);  // multi-character tokens (the unknown token): never emitted
-    payload.vocab.forEach(function (token, k) { index[token] = k; emits[k] = token.length === 1 ? 1 : 0; });
-    return {V: V, H: H, vocab: payload.vocab, index: index, emits: emits, limits: payload.limits,
-            inputRows: inputRows, Whh: decodeFloat32(w.W_hh, 'W_hh'), Wout: decodeFloat32(w.W_out, 'W_out'),
-            bout: decodeFloat32(w.b_out, 'b_out')};
+    vocab.forEach(function (token, k) { index[token] = k; emits[k] = token.length === 1 ? 1 : 0; });
+    return {V: V, H: H, vocab: vocab, index: index, emits: emits, limits: limits, inputRows: inputRows,
+            Whh: Float64Array.from(arrays.W_hh), Wout: Float64Array.from(arrays.W_out),
+            bout: Float64Array.from(arrays.b_out)};
+  }
+
+  function modelFromArrays(arrays, like) { return fromArrays(arrays, like.vocab, like.limits); }
+
+  /* The hidden state after each token of ids, (n, H) row-major, in float64: what the heatmap shows. */
+  function hiddenStates(model, ids) {
+    var H = model.H, n = ids.length, out = new Float64Array(n * H), h = new Float64Array(H), next;
+    for (var t = 0; t < n; t++) {
+      next = out.subarray(t * H, (t + 1) * H);
+      step(model, ids[t], h, next);
+      h = next;
+    }
+    return out;
   }
 
   function grouped(n) { return n.toLocaleString('en'); }  // 1,048,576, as Python's f'{n:,}'
@@ -240,7 +261,8 @@ function d2lminiMath() {
     return rank;
   }
 
-  return {loadModel: loadModel, grouped: grouped, checkSettings: checkSettings, generateIds: generateIds,
-          generate: generate, generateScored: generateScored, score: score, probabilityAt: probabilityAt,
+  return {loadModel: loadModel, modelFromArrays: modelFromArrays, hiddenStates: hiddenStates,
+          normalizePrefix: normalizePrefix, normalizeScoreText: normalizeScoreText, idsOf: idsOf, grouped: grouped,
+          checkSettings: checkSettings, generateIds: generateIds, generate: generate, generateScored: generateScored, score: score, probabilityAt: probabilityAt,
           topAt: topAt, rankAt: rankAt};
 }

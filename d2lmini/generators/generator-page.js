@@ -6,9 +6,12 @@
  * d2lmini/display/shading.py's rules; the first character, which has no prediction, is d2lmini-p-first), with the
  * probability in data-p. Pointing at a character, tapping it, or moving to it with the arrow keys (the texts are
  * focusable) shows what the model expected there as a five-bar chart in the details box.
+ * A third tab, "train", appears when the page carries the training text (extras.trainer: trainer-page.js); the
+ * model it trains can replace the stored one in the other two (ui.useModel). Under the scored text, extras.inside
+ * (inside-page.js) draws the hidden-state heatmap and the bits panel.
  * All text, typed or generated, is written with textContent only, never parsed as HTML. No network, no globals.
  */
-function d2lminiPage(math) {
+function d2lminiPage(math, extras) {
   'use strict';
 
   function hook(root, name) { return root.querySelector('[data-d2lmini="' + name + '"]'); }
@@ -207,18 +210,21 @@ function d2lminiPage(math) {
   function scoreNow(ui) {
     var text = hook(ui.root, 'score').value;
     try {
-      ui.views.scored.draw(ui.model, math.score(ui.model, text), ui);
+      var result = math.score(ui.model, text);
+      ui.views.scored.draw(ui.model, result, ui);
+      if (ui.inside) ui.inside.draw(ui.model, result);
       if (ui.baseline) ui.views.baseline.draw(ui.baseline, math.score(ui.baseline, text), ui);
       showMessage(hook(ui.root, 'score-message'), '');
     } catch (err) {
       ui.views.scored.clear();
+      if (ui.inside) ui.inside.clear();
       if (ui.baseline) ui.views.baseline.clear();
       showMessage(hook(ui.root, 'score-message'), String(err.message || err));
     }
   }
 
   function selectMode(ui, mode, focus) {
-    ['generate', 'score'].forEach(function (name) {
+    ui.modes.forEach(function (name) {
       var tab = hook(ui.root, 'tab-' + name), on = name === mode;
       tab.setAttribute('aria-selected', on ? 'true' : 'false');
       tab.tabIndex = on ? 0 : -1;
@@ -230,13 +236,13 @@ function d2lminiPage(math) {
   }
 
   function wireTabs(ui) {
-    ['generate', 'score'].forEach(function (name) {
-      var tab = hook(ui.root, 'tab-' + name);
+    ui.modes.forEach(function (name, k) {
+      var tab = hook(ui.root, 'tab-' + name), n = ui.modes.length;
       tab.addEventListener('click', function () { selectMode(ui, name, false); });
       tab.addEventListener('keydown', function (event) {  // the ARIA tabs pattern: arrows move between tabs
         if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
         event.preventDefault();
-        selectMode(ui, name === 'generate' ? 'score' : 'generate', true);
+        selectMode(ui, ui.modes[(k + (event.key === 'ArrowRight' ? 1 : n - 1)) % n], true);
       });
     });
   }
@@ -259,9 +265,16 @@ function d2lminiPage(math) {
   function mount(root) {
     if (!root || root.getAttribute('data-d2lmini-mounted')) return;
     root.setAttribute('data-d2lmini-mounted', 'true');
-    var config = json(root, 'config'), baseline = json(root, 'baseline');
+    var config = json(root, 'config'), baseline = json(root, 'baseline'), trainer = json(root, 'trainer');
     var ui = {root: root, config: config, labels: config.labels, details: hook(root, 'details'),
-              model: math.loadModel(json(root, 'weights')), baseline: baseline && math.loadModel(baseline)};
+              model: math.loadModel(json(root, 'weights')), baseline: baseline && math.loadModel(baseline),
+              modes: trainer && extras && extras.trainer ? ['generate', 'score', 'train'] : ['generate', 'score']};
+    ui.inside = extras && extras.inside ? extras.inside.mount(root, config.labels) : null;
+    ui.useModel = function (model) {  // the trainer's model (or the stored one again) in the other tabs
+      ui.model = model;
+      generateNow(ui);
+      if (hook(root, 'score').value) scoreNow(ui);
+    };
     ui.views = {output: new View(hook(root, 'output'), hook(root, 'output-formula'), '-output', ''),
                 scored: new View(hook(root, 'scored'), hook(root, 'formula'), '', config.labels.trained),
                 baseline: new View(hook(root, 'scored-baseline'), hook(root, 'formula-baseline'), '-baseline',
@@ -270,6 +283,7 @@ function d2lminiPage(math) {
     wireTabs(ui);
     wireGenerator(ui);
     hook(root, 'score').addEventListener('input', function () { scoreNow(ui); });
+    if (ui.modes.length === 3) extras.trainer.mount(ui, trainer);
     selectMode(ui, config.mode, false);
     generateNow(ui);
     if (hook(root, 'score').value) scoreNow(ui);  // an empty box waits for the reader, without a message
