@@ -11,7 +11,7 @@ export OMP_NUM_THREADS ?= 1
 # Prints how long a stage took, so CI logs show where the time goes: $(call timed,NAME,COMMAND)
 timed = start=$$(date +%s); $(2) && echo "[timing] $(1): $$(( $$(date +%s) - start )) s"
 
-.PHONY: setup book test lint unit nbval build-check browser notebooks bench clean
+.PHONY: setup book pdf test lint unit nbval build-check browser notebooks bench clean
 
 $(PYTHON):
 	@$(BASE_PYTHON) -m venv $(VENV) || { echo "error: '$(BASE_PYTHON) -m venv' failed; on Debian/Ubuntu run" \
@@ -28,7 +28,10 @@ setup: $(PYTHON)  ## install Python packages, Chromium for browser tests, vendor
 book: setup  ## set up, then build the HTML book into _build/html (renders the committed notebooks)
 	jupyter-book build . -W -n --keep-going
 
-test: lint unit nbval build-check browser  ## every test: lint, unit, notebooks, book build, browser
+pdf:  ## print each edition of the built book to _build/html/pdf/ (run `make book` first), linked from every page
+	@$(call timed,pdf,$(PYTHON) tools/print_pdf.py)
+
+test: lint unit nbval build-check pdf browser  ## every test: lint, unit, notebooks, book build, PDFs, browser
 
 lint:
 	ruff check .

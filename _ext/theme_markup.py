@@ -11,6 +11,8 @@
   reader reads ``nn.RNN`` with an English voice instead of spelling it out with a Chinese one. Outputs keep the
   page's language: progress lines and tables there are Chinese.
 
+- The download menu links the PDF of the page's edition (``make pdf``; all three on the landing page), labelled in
+  the page's language by _ext/page_language.py, which translates the header buttons after this.
 - Styles: ``_ext/static/book.css`` (dark mode for the book's outputs, print rules) and the generator's own
   stylesheet from d2lmini, so the generator follows the package's current CSS (its dark mode included) even where
   a committed notebook embeds an older copy in its output.
@@ -65,12 +67,34 @@ def fix_markup(app, pagename, templatename, context, doctree):
     if 'body' in context:
         body = context['body'].replace(MYST_NB_SUMMARY, '<summary>')
         context['body'] = english_code(body) if tag in ('zh-Hans', 'zh-Hant') else body
+    if 'pathto' in context:
+        add_pdf_links(tag, context)
     generate = context.get('generate_toctree_html')
     if generate is not None:
         def generate_named(kind, *args, **kwargs):
             html = generate(kind, *args, **kwargs)
             return name_summaries(html, tag) if kind == 'sidebar' else html
         context['generate_toctree_html'] = generate_named
+
+
+PDF_FOLDER = 'pdf'  # tools/print_pdf.py writes _build/html/pdf/concise-rnns-<edition>.pdf
+EDITION_PDFS = {'en': 'English', 'zh-Hans': '简体中文', 'zh-Hant': '繁體中文'}  # page language: edition name
+PDF_NAMES = {'en': 'en', 'zh-Hans': 'zh', 'zh-Hant': 'zh-hant'}
+
+
+def pdf_buttons(tag, pathto):
+    """The download menu's links to the edition PDFs: the page's own edition, or all three on other pages."""
+    tags = [tag] if tag in EDITION_PDFS else list(EDITION_PDFS)
+    return [{'type': 'link', 'url': pathto(f'{PDF_FOLDER}/concise-rnns-{PDF_NAMES[t]}.pdf', 1),
+             'text': 'PDF of the book' if len(tags) == 1 else f'PDF · {EDITION_PDFS[t]}',
+             'tooltip': 'This edition of the book as one PDF', 'icon': 'fas fa-book', 'label': f'pdf-{PDF_NAMES[t]}'}
+            for t in tags]
+
+
+def add_pdf_links(tag, context):
+    for group in context.get('header_buttons', []):
+        if group.get('label') == 'download-buttons':
+            group['buttons'] = group.get('buttons', []) + pdf_buttons(tag, context['pathto'])
 
 
 STATIC = Path(__file__).with_name('static')
