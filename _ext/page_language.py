@@ -24,7 +24,9 @@ from pathlib import Path
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from zh_hant_pages import page_converter
 
-FOLDERS = {'chapters/en/': 'en', 'chapters/zh/': 'zh-Hans', 'chapters/zh-hant/': 'zh-Hant'}
+from d2lmini.display.editions import EDITIONS  # noqa: E402  (the one table of editions: d2lmini, _ext, tools)
+
+FOLDERS = {e.folder: e.html_lang for e in EDITIONS}
 
 LABELS = {  # English msgid (as the themes and myst-nb write it): 简体中文
     'Contents': '目录',

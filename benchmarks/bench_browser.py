@@ -1,4 +1,4 @@
-"""Speed of the in-page generator (d2lmini/generator-*.js) in Chromium: greedy characters per second, scoring.
+"""Speed of the in-page generator (d2lmini/generators/generator-*.js) in Chromium: greedy characters per second, scoring.
 
 Usage: ``python benchmarks/bench_browser.py [CHARS] [--reps K] [--hiddens H] [--hostile [SIZE]]
 [--score [CHARS] [--notebook PATH]]``  (needs playwright + Chromium)
@@ -31,10 +31,11 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / 'tests' / 'browser')]
+sys.path[:0] = [str(ROOT), str(ROOT / 'tests'), str(ROOT / 'tests' / 'browser')]
 import d2lmini  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS as ARGS  # noqa: E402  (the browser tests' Chromium and flags)
-from d2lmini import export, page_markup  # noqa: E402
+from d2lmini.generators import export, page_markup  # noqa: E402
+import oracles  # noqa: E402  (tests/oracles.py)
 TIMED_JS = '''([kind, n, reps]) => {
   const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
   const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
@@ -155,7 +156,7 @@ def notebook_models(path):
             if 'data-d2lmini="baseline"' in page:
                 found = {name: json.loads(re.search(rf'data-d2lmini="{name}">(.*?)</script>', page, re.S).group(1))
                          for name in ('weights', 'baseline')}
-                (trained, vocab), (untrained, _) = (export.load_rnnlm(found[n]) for n in ('weights', 'baseline'))
+                (trained, vocab), (untrained, _) = (oracles.load_rnnlm(found[n]) for n in ('weights', 'baseline'))
                 return trained, untrained, vocab
     raise SystemExit(f'{path}: no scoring widget with a baseline (export.html_generator(..., baseline=...))')
 

@@ -8,7 +8,7 @@ definitions of ``torch_step``, ``flax_step`` and ``keras_step``, read from ``cha
 jupytext, so what is timed is what the page shows), skipping the setup cells and the training runs. Then:
 
 - warm-up: ``--warmup`` epochs per framework (compilation, first allocations), not timed;
-- trials: one epoch (the shared batches of ``d2lmini.frameworks``) per framework per trial, the frameworks in a
+- trials: one epoch (the shared batches of ``d2lmini.book.frameworks``) per framework per trial, the frameworks in a
   rotating order (PyTorch, JAX, Keras; JAX, Keras, PyTorch; ...) so that a drift of the machine falls on all;
   each epoch ends by reading the last loss back, which waits for JAX's asynchronous work;
 - per framework: median and min–max of wall seconds and of this process's CPU seconds per epoch; the ratios to
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from d2lmini.speed import spread  # noqa: E402  (median, min, max)
+from d2lmini.book.speed import spread  # noqa: E402  (median, min, max)
 
 PAGE = ROOT / 'chapters' / 'en' / 'rnn-frameworks.md'
 STEPS = {'PyTorch': 'torch_step', 'JAX': 'flax_step', 'Keras': 'keras_step'}

@@ -2,9 +2,9 @@
 
 Usage: ``OMP_NUM_THREADS=1 python benchmarks/bench_init.py [--seeds 8] [--epochs 100] [--gpu] [--dry-run]``
 
-Trains the three variants of ``d2lmini.init_study`` (from scratch; concise with PyTorch's initialization; concise
+Trains the three variants of ``d2lmini.book.init_study`` (from scratch; concise with PyTorch's initialization; concise
 initialized like the scratch model) on the chapter's data for EPOCHS epochs, once per seed, and adds the row of
-this device to ``d2lmini/recorded/init.json`` (a row of the same device and epoch count is replaced; other rows are
+this device to ``d2lmini/book/recorded/init.json`` (a row of the same device and epoch count is replaced; other rows are
 kept). The page ``rnn-concise`` renders that file with its date and command. ``--dry-run`` prints the summary
 and writes nothing. Perplexity, not time, is measured here, so a busy machine changes nothing but the duration
 (about 30 s per run on one CPU thread: 3 variants x 8 seeds take about 12 minutes).
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import d2lmini  # noqa: E402
-from d2lmini import init_study  # noqa: E402
+from d2lmini.book import init_study  # noqa: E402
 
 
 def main(argv=None):
@@ -37,7 +37,7 @@ def main(argv=None):
     print(init_study.table(record, lang='en'))
     if not args.dry_run:
         status = init_study.save(record)
-        print(f'{status} the row of {record["device_name"]} in {d2lmini.results.path_of("init")}')
+        print(f'{status} the row of {record["device_name"]} in {d2lmini.book.results.path_of("init")}')
     return record
 
 

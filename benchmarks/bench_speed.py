@@ -2,10 +2,10 @@
 
 Usage: ``OMP_NUM_THREADS=1 python benchmarks/bench_speed.py [--gpu] [--trials 11] [--trial-seconds 0.5] [--dry-run]``
 
-Runs ``d2lmini.speed.measure`` (the study the page ``rnn-concise`` runs in about 15 s, here with more and longer
+Runs ``d2lmini.book.speed.measure`` (the study the page ``rnn-concise`` runs in about 15 s, here with more and longer
 trials) over batch sizes 1, 32 and 1024 and 32 and 256 hidden units, prints the table (medians and the min–max range
 of the trials) with the same numbers by process CPU time as a check, and adds this device's row to
-``d2lmini/recorded/speed.json``: the device's name, torch, CUDA and cuDNN versions, thread count, date, command
+``d2lmini/book/recorded/speed.json``: the device's name, torch, CUDA and cuDNN versions, thread count, date, command
 and the load average before and after. A row of the same device and thread count is replaced, others are kept.
 
 ``--profile B H`` instead profiles three training steps of each model at batch size B with H hidden units
@@ -13,7 +13,7 @@ and the load average before and after. A row of the same device and thread count
 and prints the operations that took the most time; it writes nothing.
 
 On a GPU machine: ``python benchmarks/bench_speed.py --gpu`` (the page then shows the GPU row beside the CPU one).
-With one CPU thread the table reports process CPU time, otherwise wall time (see ``d2lmini.speed``); the other
+With one CPU thread the table reports process CPU time, otherwise wall time (see ``d2lmini.book.speed``); the other
 clock is printed as a check. Under load, wall times spread out while CPU times barely move: on a shared machine run
 it when the load average (printed) is below the core count.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
-from d2lmini import speed  # noqa: E402
+from d2lmini.book import speed  # noqa: E402
 
 
 def profile(device, batch_size, num_hiddens, steps=3, rows=12):
@@ -81,7 +81,7 @@ def main(argv=None):
               '{:.2f}x ({:.2f}-{:.2f})'.format(*row['speedup']))
     print(f"load average before/after: {study.record['load_average']}")
     if not args.dry_run:
-        print(f'{speed.save(study)} the row of {study.record["device_name"]} in d2lmini/recorded/speed.json')
+        print(f'{speed.save(study)} the row of {study.record["device_name"]} in d2lmini/book/recorded/speed.json')
     return study
 
 

@@ -30,6 +30,7 @@ from torch.nn import functional as F  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_browser
 import d2lmini  # noqa: E402
+from d2lmini.core import perplexity  # noqa: E402
 
 BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, LR, CLIP = 1024, 32, 32, 1, 1  # D2L §9.6
 VOCAB_SIZE = 28
@@ -115,9 +116,9 @@ def run_bare(data, epochs, weights):
             nn.utils.clip_grad_norm_(params, CLIP)
             optim.step()
         with torch.no_grad():
-            val = [loss_of(X_val[s:s + BATCH_SIZE], Y_val[s:s + BATCH_SIZE])
+            val = [loss_of(X_val[s:s + BATCH_SIZE], Y_val[s:s + BATCH_SIZE]) * len(X_val[s:s + BATCH_SIZE])
                    for s in range(0, len(X_val), BATCH_SIZE)]
-            val_ppl = torch.exp(torch.stack(val)).mean().item()  # mean of batch perplexities, as the Trainer logs
+            val_ppl = perplexity(torch.stack(val).sum() / len(X_val))  # exp of the mean loss, as the Trainer logs
     return val_ppl
 
 

@@ -1,7 +1,7 @@
 """MXNet's concise RNN (``gluon.rnn.RNN``) on the shared windows; run by ``record_mxnet.py`` inside its own venv.
 
 This file runs with MXNet 1.9.1 and NumPy 1.23.5 only (no torch, no d2lmini install): it loads
-``d2lmini/frameworks.py`` by its path, trains, and writes the run as JSON.
+``d2lmini/book/frameworks.py`` by its path, trains, and writes the run as JSON.
 Usage (normally through ``record_mxnet.py``): ``python mxnet_rnn.py WINDOWS.npz NUM_EPOCHS OUT.json``.
 """
 import importlib.util
@@ -15,7 +15,7 @@ import numpy as np
 from mxnet import autograd, gluon, nd
 
 spec = importlib.util.spec_from_file_location(
-    'frameworks', Path(__file__).resolve().parents[1] / 'd2lmini' / 'frameworks.py')
+    'frameworks', Path(__file__).resolve().parents[1] / 'd2lmini' / 'book' / 'frameworks.py')
 frameworks = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(frameworks)
 

@@ -5,7 +5,7 @@ Usage: ``OMP_NUM_THREADS=1 python benchmarks/record_mxnet.py [--epochs 40] [--ve
 MXNet 1.9.1 (retired in 2023) needs NumPy 1.23.5, which torch's environment should not be pinned to, so it runs
 in a virtual environment of its own, created on first use with ``MXNET_PINS``. This script, in the project's
 environment, writes the chapter's windows to a temporary ``.npz`` file, runs ``benchmarks/mxnet_rnn.py`` with that
-venv's Python, and adds the run as this device's row of ``d2lmini/recorded/frameworks.json`` (other rows are kept).
+venv's Python, and adds the run as this device's row of ``d2lmini/book/recorded/frameworks.json`` (other rows are kept).
 The page ``rnn-frameworks`` shows that row beside the frameworks it runs itself, labelled as recorded.
 """
 import argparse
@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import d2lmini  # noqa: E402
-from d2lmini import results  # noqa: E402
-from d2lmini.frameworks import Run, Windows  # noqa: E402
-from d2lmini.speed import cpu_name  # noqa: E402
+from d2lmini.book import results  # noqa: E402
+from d2lmini.book.frameworks import Run, Windows  # noqa: E402
+from d2lmini.book.speed import cpu_name  # noqa: E402
 
 MXNET_PINS = ('mxnet==1.9.1', 'numpy==1.23.5')
 ABOUT = ('Frameworks the page rnn-frameworks does not run itself, trained on the same windows with the same '
-         'hyperparameters (d2lmini.frameworks). One row per framework and device; written by '
+         'hyperparameters (d2lmini.book.frameworks). One row per framework and device; written by '
          'benchmarks/record_mxnet.py.')
 
 

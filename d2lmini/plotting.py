@@ -1,21 +1,24 @@
-"""Drawing: D2L's ``plot`` helper, the Trainer's live perplexity plot and the speed study's figure.
+"""Drawing: D2L's ``plot`` helper and the Trainer's live perplexity plot.
 
-With ``fonts.py``, the only modules importing matplotlib. On Chinese pages every drawing here first calls
-``fonts.use_page_fonts``, so Chinese labels get a font that has their glyphs.
+With ``fonts.py``, the only modules importing matplotlib. On Chinese pages every drawing here first
+calls ``fonts.use_page_fonts``, so Chinese labels get a font that has their glyphs.
 """
+
 import io
 import math
 import time
 
-from .fonts import use_page_fonts
-from .labels import label, metric_label, page_language
+from .display.fonts import use_page_fonts
+from .display.labels import label, metric_label, page_language
 from .progress import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
 
 
 def _has_one_axis(X):
-    return hasattr(X, 'ndim') and X.ndim == 1 or isinstance(X, list) and not hasattr(X[0], '__len__')
+    return (
+        hasattr(X, 'ndim') and X.ndim == 1 or isinstance(X, list) and not hasattr(X[0], '__len__')
+    )
 
 
 def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
@@ -28,14 +31,29 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
     axes.grid()
 
 
-def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale='linear',
-         yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
-    """Plot one or several curves: ``plot(x, [y1, y2], legend=[...])`` or ``plot([y1, y2])`` against the index.
+def plot(
+    X,
+    Y=None,
+    xlabel=None,
+    ylabel=None,
+    legend=None,
+    xlim=None,
+    ylim=None,
+    xscale='linear',
+    yscale='linear',
+    fmts=('-', 'm--', 'g-.', 'r:'),
+    figsize=(3.5, 2.5),
+    axes=None,
+):
+    """Plot one or several curves:
+    ``plot(x, [y1, y2], legend=[...])`` or ``plot([y1, y2])`` against the index.
 
-    Returns None, as D2L's does (no stray ``<Axes: ...>`` line under a cell). To draw more on the same axes, pass
-    your own: ``fig, ax = plt.subplots(figsize=(6, 3)); d2l.plot(..., axes=ax); ax.axvline(...)``.
+    Returns None, as D2L's does (no stray ``<Axes: ...>`` line under a cell). To draw more on the
+    same axes, pass your own:
+    ``fig, ax = plt.subplots(figsize=(6, 3)); d2l.plot(..., axes=ax); ax.axvline(...)``.
     """
     import matplotlib.pyplot as plt
+
     use_page_fonts()  # Chinese pages: labels in Chinese need a CJK font
     if _has_one_axis(X):
         X = [X]
@@ -54,13 +72,19 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
 
 
 def apply_board(axes, board):
-    """Apply the settings a reader put on ``model.board`` (D2L's attributes; unset ones keep our defaults)."""
-    if axes.get_xscale() != board.xscale:  # only on change: setting a scale resets the tick locators
+    """Apply the settings a reader put on ``model.board``
+    (D2L's attributes; unset ones keep our defaults)."""
+    # only on change: setting a scale resets the tick locators
+    if axes.get_xscale() != board.xscale:
         axes.set_xscale(board.xscale)
     if axes.get_yscale() != board.yscale:
         axes.set_yscale(board.yscale)
-    for setting, value in (('xlabel', board.xlabel), ('ylabel', board.ylabel), ('xlim', board.xlim),
-                           ('ylim', board.ylim)):
+    for setting, value in (
+        ('xlabel', board.xlabel),
+        ('ylabel', board.ylabel),
+        ('xlim', board.xlim),
+        ('ylim', board.ylim),
+    ):
         if value is not None:
             getattr(axes, f'set_{setting}')(value)
 
@@ -68,32 +92,39 @@ def apply_board(axes, board):
 class LivePlot:
     """Per-epoch metrics of a Trainer, redrawn at most ``max_redraws`` times plus once at the end.
 
-    Drawing (a PNG: ~0.05 s of CPU with fixed margins, twice that with constrained layout) may take at most
-    ``max_share`` of the training time so far, the final draw included: a planned redraw that would exceed it
-    is skipped, so a run of a few seconds draws only at the end and a long run redraws every few seconds.
+    Drawing (a PNG: ~0.05 s of CPU with fixed margins, twice that with constrained layout) may take
+    at most ``max_share`` of the training time so far, the final draw included: a planned redraw
+    that would exceed it is skipped,
+    so a run of a few seconds draws only at the end and a long run redraws every few seconds.
 
-    In Jupyter the figure is one PNG output updated in place, so the saved notebook keeps one final figure.
-    Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
+    In Jupyter the figure is one PNG output updated in place, so the saved notebook keeps one final
+    figure. Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(self, max_epochs, max_redraws=20, max_share=0.05, draw_estimate=0.1, lang=None, board=None):
+    def __init__(
+        self, max_epochs, lang, max_redraws=20, max_share=0.05, draw_estimate=0.1, board=None
+    ):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
+
         self.max_epochs, self.lang, self.board = max_epochs, page_language(lang), board
         use_page_fonts(self.lang)
         self.figure = Figure(figsize=(5, 3), dpi=100)
-        self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)  # fixed: no layout pass per draw
+        # fixed: no layout pass per draw
+        self.figure.subplots_adjust(left=0.1, right=0.96, bottom=0.16, top=0.96)
         self.axes = self.figure.add_subplot()
         n = max(1, min(max_redraws, max_epochs))
         self.redraw_at = {math.ceil((i + 1) * max_epochs / n) for i in range(n)} - {max_epochs}
         self.notebook, self.handle, self.num_draws = in_notebook(), None, 0
         if self.notebook:  # reserve the output slot now, so the plot stays above the progress line
             from IPython.display import display
+
             self.handle = display({'text/plain': ''}, raw=True, display_id=True)
         self.max_share, self.draw_seconds, self.draw_cost = max_share, 0.0, draw_estimate
 
     def update(self, history):
         row = history[-1]
-        budget = self.max_share * row['time'] - self.draw_seconds - self.draw_cost  # keep one draw for the end
+        # keep one draw for the end
+        budget = self.max_share * row['time'] - self.draw_seconds - self.draw_cost
         if row['epoch'] in self.redraw_at and self.draw_cost <= budget:
             self.draw(history)
 
@@ -111,8 +142,12 @@ class LivePlot:
         ax, epochs = self.axes, [row['epoch'] for row in history]
         ax.clear()
         for key in metrics(history[-1]):
-            ax.plot(epochs, [row.get(key, math.nan) for row in history], STYLES.get(key.partition('_')[0], ':'),
-                    label=metric_label(key, self.lang))
+            ax.plot(
+                epochs,
+                [row.get(key, math.nan) for row in history],
+                STYLES.get(key.partition('_')[0], ':'),
+                label=metric_label(key, self.lang),
+            )
         ax.set_xlim(1, max(2, self.max_epochs))
         ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
         ax.set_xlabel(label('epoch', self.lang)), ax.legend(), ax.grid(alpha=0.3)
@@ -125,54 +160,5 @@ class LivePlot:
 
     def _publish(self, png):
         from IPython.display import Image
+
         self.handle.update(Image(data=png))
-
-
-class FigureImage:
-    """A matplotlib ``figure`` that Jupyter shows as one PNG. Without pyplot, nothing else shows it a second time,
-    and no figure is left open in pyplot's global state."""
-
-    def __init__(self, figure):
-        self.figure = figure
-
-    def _repr_png_(self):
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format='png')
-        return buf.getvalue()
-
-    def __repr__(self):
-        width, height = self.figure.get_size_inches() * self.figure.dpi
-        return f'<figure {width:.0f}x{height:.0f} px>'
-
-
-def speedup_figure(studies, lang=None, figsize=(6, 4.2)):
-    """Median speed-up of the concise model against batch size (log scale), one line per study and hidden size,
-    with the range of the trials as error bars; ``studies`` are ``speed.Study`` objects. Returns a ``FigureImage``."""
-    from matplotlib.figure import Figure
-    use_page_fonts(lang)
-    fig = Figure(figsize=figsize, dpi=100, layout='constrained')
-    ax = fig.add_subplot()
-    colors = ['tab:blue', 'tab:orange', 'tab:green', 'tab:red', 'tab:purple']
-    hidden = sorted({r['num_hiddens'] for study in studies for r in study.rows()})
-    batches = sorted({r['batch_size'] for study in studies for r in study.rows()})
-    lines = len(studies) * len(hidden)
-    for i, study in enumerate(studies):
-        for j, h in enumerate(hidden):
-            rows = sorted((r for r in study.rows() if r['num_hiddens'] == h), key=lambda r: r['batch_size'])
-            if not rows:
-                continue
-            med, low, high = zip(*(r['speedup'] for r in rows))
-            dodge = 2 ** (0.07 * (i * len(hidden) + j - (lines - 1) / 2))  # keep error bars apart
-            ax.errorbar([r['batch_size'] * dodge for r in rows], med, yerr=[[m - lo for m, lo in zip(med, low)],
-                        [hi - m for m, hi in zip(med, high)]], color=colors[i % len(colors)],
-                        marker='os^D'[j % 4], linestyle=('-', '--', '-.', ':')[j % 4], capsize=3,
-                        label=label('hidden_legend', lang).format(run=study.short_name(lang), n=h))
-    ax.axhline(1, color='gray', linewidth=1, linestyle=':', label=label('equal_speed', lang))
-    ax.set_xscale('log', base=2)
-    ax.set_xticks(batches, [str(b) for b in batches])
-    ax.set_xlabel(label('batch_size', lang)), ax.set_ylabel(label('speedup', lang))
-    ax.set_title(label('speedup_axis', lang), fontsize='medium')
-    ax.grid(alpha=0.3)
-    fig.legend(*ax.get_legend_handles_labels(), loc='outside lower center', ncols=2, fontsize='small')
-    fig.draw_without_rendering()  # lay out the text once, now
-    return FigureImage(fig)

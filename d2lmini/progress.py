@@ -1,8 +1,10 @@
-"""A one-line training progress report that works in Jupyter (updated in place) and in a terminal or log."""
+"""A one-line training progress report
+that works in Jupyter (updated in place) and in a terminal or log."""
+
 import collections
 import sys
 
-from .labels import label, metric_label, page_language
+from .display.labels import label, metric_label, page_language
 
 
 def in_notebook():
@@ -21,7 +23,8 @@ METRIC_PREFIXES = ('train_', 'val_')  # Module.plot logs every metric under one 
 
 
 def metrics(row):
-    """The logged metrics (``train_ppl``, ``val_ppl``, ...) of a history row or a Trainer summary."""
+    """The logged metrics (``train_ppl``, ``val_ppl``, ...)
+    of a history row or a Trainer summary."""
     return {k: v for k, v in row.items() if k.startswith(METRIC_PREFIXES)}
 
 
@@ -29,23 +32,34 @@ Point = collections.namedtuple('Point', ['x', 'y'])  # one point of a Board curv
 
 
 class Board:
-    """D2L's ``model.board``: how the Trainer's live plot of this model looks, and the points it shows.
+    """D2L's ``model.board``:
+    how the Trainer's live plot of this model looks, and the points it shows.
 
-    The attributes D2L's sections set work here: ``xlabel``, ``ylabel``, ``xlim``, ``ylim``, ``xscale``,
-    ``yscale`` (e.g. ``model.board.yscale = 'log'``) and ``display`` (False: no live plot). ``data[key]`` lists
-    ``Point(epoch, value)`` per metric, one per epoch of the last ``fit`` (D2L adds training points twice per
-    epoch and keeps them across fits); ``model.board.data['val_ppl'][-1].y`` reads the same in both packages.
+    The attributes D2L's sections set work here: ``xlabel``, ``ylabel``, ``xlim``, ``ylim``,
+    ``xscale``, ``yscale`` (e.g. ``model.board.yscale = 'log'``) and ``display`` (False: no live
+    plot). ``data[key]`` lists ``Point(epoch, value)`` per metric, one per epoch of the last ``fit``
+    (D2L adds training points twice per epoch and keeps them across fits);
+    ``model.board.data['val_ppl'][-1].y`` reads the same in both packages.
     """
 
-    def __init__(self, xlabel=None, ylabel=None, xlim=None, ylim=None, xscale='linear', yscale='linear',
-                 display=True):
+    def __init__(
+        self,
+        xlabel=None,
+        ylabel=None,
+        xlim=None,
+        ylim=None,
+        xscale='linear',
+        yscale='linear',
+        display=True,
+    ):
         self.xlabel, self.ylabel, self.xlim, self.ylim = xlabel, ylabel, xlim, ylim
         self.xscale, self.yscale, self.display = xscale, yscale, display
         self.data = {}
 
     def __repr__(self):
         shown = {k: v for k, v in vars(self).items() if k != 'data'}
-        return f'Board({", ".join(f"{k}={v!r}" for k, v in shown.items())}, data keys={list(self.data)})'
+        fields = ', '.join(f'{k}={v!r}' for k, v in shown.items())
+        return f'Board({fields}, data keys={list(self.data)})'
 
     def record(self, row):
         """Add one epoch's averages (a Trainer history row) to ``data``."""
@@ -53,18 +67,20 @@ class Board:
             self.data.setdefault(key, []).append(Point(row['epoch'], value))
 
 
-def format_metrics(row, lang=None):
+def format_metrics(row, lang):
     return '  '.join(f'{metric_label(k, lang)} {v:.2f}' for k, v in metrics(row).items())
 
 
 class ProgressLine:
     """``epoch 37/100  train ppl 9.12  val ppl 9.40  41,200 tok/s  ETA 0:12``, one line, kept short.
 
-    In Jupyter the line is one display output updated in place (a saved notebook keeps only the last state).
-    In a terminal it is rewritten with ``\\r``; in a log (not a TTY) about ten lines are printed in all.
+    In Jupyter the line is one display output updated in place
+    (a saved notebook keeps only the last state).
+    In a terminal it is rewritten with ``\\r``;
+    in a log (not a TTY) about ten lines are printed in all.
     """
 
-    def __init__(self, max_epochs, enabled=True, stream=None, lang=None):
+    def __init__(self, max_epochs, lang, enabled=True, stream=None):
         self.max_epochs, self.enabled, self.lang = max_epochs, enabled, page_language(lang)
         self.stream = stream or sys.stdout
         self.notebook = in_notebook()
@@ -76,6 +92,7 @@ class ProgressLine:
             return
         if self.notebook:
             from IPython.display import display, update_display
+
             if self.handle is None:
                 self.handle = display({'text/plain': text}, raw=True, display_id=True)
             else:
@@ -90,19 +107,28 @@ class ProgressLine:
         epoch, elapsed = row['epoch'], row['time']
         eta = elapsed / epoch * (self.max_epochs - epoch)
         text = label('progress', self.lang).format(
-            epoch=epoch, max_epochs=self.max_epochs, metrics=format_metrics(row, self.lang),
-            speed=f'{num_tokens / elapsed:,.0f}', eta=format_seconds(eta))
+            epoch=epoch,
+            max_epochs=self.max_epochs,
+            metrics=format_metrics(row, self.lang),
+            speed=f'{num_tokens / elapsed:,.0f}',
+            eta=format_seconds(eta),
+        )
         tty = getattr(self.stream, 'isatty', lambda: False)()
         if self.notebook or tty or epoch % self.every == 0 or epoch == 1:
             self._show(text)
 
     def close(self, summary):
-        """The summary line; a run cut short (``summary['stopped']``) says so, even before its first epoch."""
+        """The summary line; a run cut short (``summary['stopped']``) says so,
+        even before its first epoch."""
         stopped = summary.get('stopped')
         if not summary['epochs']:
             self._show(label(stopped, self.lang), final=True)  # cut short before its first epoch
             return
         text = label('summary', self.lang).format(
-            epochs=summary['epochs'], seconds=f"{summary['seconds']:.1f}", device=summary['device'],
-            speed=f"{summary['tokens_per_second'] / 1000:,.0f}", metrics=format_metrics(summary, self.lang))
+            epochs=summary['epochs'],
+            seconds=f'{summary["seconds"]:.1f}',
+            device=summary['device'],
+            speed=f'{summary["tokens_per_second"] / 1000:,.0f}',
+            metrics=format_metrics(summary, self.lang),
+        )
         self._show(text + (f'  ({label(stopped, self.lang)})' if stopped else ''), final=True)

@@ -1,10 +1,11 @@
 """D2L's ``Timer``. (The chapter measures speed with ``d2lmini.speed``.)"""
+
 import time
 
 
-
 class Timer:
-    """Record several running times (D2L's ``Timer``): ``start``, ``stop``, ``avg``, ``sum``, ``cumsum``."""
+    """(D2L §12.5) Record several running times (D2L's ``Timer``):
+    ``start``, ``stop``, ``avg``, ``sum``, ``cumsum``."""
 
     def __init__(self):
         self.times = []

@@ -18,8 +18,10 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini import export, limits
+from d2lmini import limits
+from d2lmini.generators import export
 from d2lmini.limits import normalize_prefix
+import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 
 KINDS = ['scratch', 'concise']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
@@ -70,7 +72,7 @@ def run_node(payload, jobs, checks=(), scores=(), generations=()):
 
 def test_json_round_trip_reproduces_logits(model, vocab):
     payload = json.loads(json.dumps(export.export_weights(model, vocab)))
-    clone, clone_vocab = export.load_rnnlm(payload)
+    clone, clone_vocab = oracles.load_rnnlm(payload)
     X = torch.randint(0, len(vocab), (3, 7), generator=torch.Generator().manual_seed(0))  # (batch, num_steps)
     with torch.no_grad():
         torch.testing.assert_close(clone(X), model(X), rtol=1e-5, atol=1e-6)  # (3, 7, 28)
@@ -143,7 +145,7 @@ def test_html_generator_is_displayable(model, vocab):
 @pytest.mark.parametrize('prefix', PREFIXES)
 def test_node_greedy_matches_python(model, vocab, prefix):
     payload = export.export_weights(model, vocab)
-    reference, margin = export.greedy_float64(payload, prefix, 200)
+    reference, margin = oracles.greedy_float64(payload, prefix, 200)
     assert margin > 1e-4, f'near tie (margin {margin:.2e}): pick another seed or prefix'
     [result] = run_node(payload, [[prefix, 200, 0, 0]])
     assert result == {'text': reference}
@@ -181,7 +183,7 @@ def test_node_sampling_is_seeded_and_stays_in_the_vocabulary(model, vocab):
     same, again, other, cold = [r['text'] for r in run_node(export.export_weights(model, vocab), jobs)]
     assert same == again != other
     assert set(same) <= set(vocab.idx_to_token) and same.startswith('it has')
-    assert cold == export.greedy_float64(export.export_weights(model, vocab), 'it has', 400)[0]
+    assert cold == oracles.greedy_float64(export.export_weights(model, vocab), 'it has', 400)[0]
 
 
 def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
@@ -190,9 +192,9 @@ def test_unk_is_never_emitted_even_when_most_likely(model, vocab):
     b_out[vocab.unk] = 100.0  # <unk> dominates every step
     payload['weights']['b_out'] = export._encode(b_out)
     greedy, sampled = run_node(payload, [['it has', 50, 0, 0], ['it has', 50, 1.0, 0]])
-    reference, _ = export.greedy_float64(payload, 'it has', 50)
+    reference, _ = oracles.greedy_float64(payload, 'it has', 50)
     assert greedy == {'text': reference} and '<unk>' not in reference + sampled['text']
-    clone, clone_vocab = export.load_rnnlm(payload)
+    clone, clone_vocab = oracles.load_rnnlm(payload)
     assert clone.predict('it has', 50, clone_vocab) == reference
 
 

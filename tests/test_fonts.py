@@ -7,7 +7,7 @@ import pytest
 matplotlib.use('Agg')
 from matplotlib import font_manager, rcParams  # noqa: E402
 
-from d2lmini import fonts  # noqa: E402
+from d2lmini.display import fonts  # noqa: E402
 from d2lmini.plotting import LivePlot, plot  # noqa: E402
 
 HAVE_CJK = {f.name for f in font_manager.fontManager.ttflist} & set(fonts.CANDIDATES['zh'])

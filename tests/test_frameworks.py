@@ -1,4 +1,4 @@
-"""The frameworks page's shared machinery (d2lmini.frameworks, framework_table) and its recorded MXNet run."""
+"""The frameworks page's shared machinery (d2lmini.book.frameworks, framework_table) and its recorded MXNet run."""
 import ast
 import importlib.metadata
 import os
@@ -15,8 +15,8 @@ from torch import nn
 from torch.nn import functional as F
 
 import d2lmini
-from d2lmini import framework_table
-from d2lmini.frameworks import Run, Windows, cross_entropy, greedy, perplexity, train
+from d2lmini.book import framework_table
+from d2lmini.book.frameworks import Run, Windows, cross_entropy, greedy, perplexity, train
 
 ROOT = Path(__file__).resolve().parent.parent
 

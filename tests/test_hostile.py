@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import d2lmini
-from d2lmini import export
+from d2lmini.generators import export
 from d2lmini.utils import preprocess
 
-widgets = pytest.importorskip('d2lmini.widgets')
+widgets = pytest.importorskip('d2lmini.generators.widgets')
 PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3),
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 NAMES = ('prefix', 'num_preds', 'length', 'temperature', 'seed')

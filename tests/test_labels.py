@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from d2lmini import labels
+from d2lmini.display import labels
 from d2lmini.progress import ProgressLine
 
 TOOLS = Path(__file__).resolve().parents[1] / 'tools'

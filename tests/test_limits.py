@@ -13,9 +13,10 @@ import pytest
 import torch
 
 import d2lmini
-from d2lmini import export, limits
+from d2lmini import limits
+from d2lmini.generators import export
 
-widgets = pytest.importorskip('d2lmini.widgets')
+widgets = pytest.importorskip('d2lmini.generators.widgets')
 SURFACES = ['predict', 'sample', 'html_snippet', 'panel']
 UNSET = object()  # a setting the caller leaves at the surface's default
 

@@ -79,14 +79,15 @@ def test_the_wheel_declares_the_pyproject_dependencies(wheel):
     assert base == sorted(pyproject()['project']['dependencies'])
     assert extras == sorted(pin(Requirement(r)) for r in pyproject()['project']['optional-dependencies']['frameworks'])
     assert len(declared) == len(base) + len(extras)  # no other extra
-    for asset in ('generator-math.js', 'generator-page.js', 'generator.css', '_labels_zh_hant.py', 'recorded/speed.json',
-                  'recorded/init.json', 'recorded/frameworks.json'):
+    for asset in ('generators/generator-math.js', 'generators/generator-page.js', 'generators/generator.css',
+                  'display/_labels_zh_hant.py', 'display/editions.py', 'book/recorded/speed.json',
+                  'book/recorded/init.json', 'book/recorded/frameworks.json', 'book/autoregressive.py'):
         assert f'd2lmini/{asset}' in names, f'{asset} is missing from the wheel'
 
 
 CHAPTER_CODE = textwrap.dedent('''
     import sys, torch, d2lmini as d2l
-    from d2lmini import export, widgets
+    from d2lmini.generators import export, widgets
     assert d2l.__file__.startswith(sys.argv[1]), d2l.__file__
     torch.manual_seed(0)
     data = d2l.TimeMachine(batch_size=256, num_steps=16, num_train=1024, num_val=256)
@@ -97,7 +98,7 @@ CHAPTER_CODE = textwrap.dedent('''
     html = export.html_generator(model, data.vocab, lang='zh-hant').data
     assert 'd2lminiMath' in html and '前綴' in html
     assert widgets.generation_panel(model, data.vocab, lang='zh').button.description == '生成'
-    from d2lmini import init_study, speed
+    from d2lmini.book import init_study, speed
     assert speed.recorded() and init_study.recorded()  # the recorded studies ship inside the package
     print('ok', len(model.predict('it has', 10, data.vocab)))
 ''')

@@ -4,7 +4,7 @@ import json
 import pytest
 import torch
 
-from d2lmini import init_study, results, speed
+from d2lmini.book import init_study, results, speed
 
 
 @pytest.fixture(scope='module')

@@ -1,7 +1,7 @@
 """``Table``: the pages' result tables in HTML and text, with Chinese headers lined up."""
 import pytest
 
-from d2lmini.tables import Table, display_width
+from d2lmini.display.tables import Table, display_width
 
 
 def test_display_width_counts_wide_characters_twice():

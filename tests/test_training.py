@@ -37,7 +37,7 @@ def test_short_training_lowers_validation_perplexity(fitted, small_data, kind):
     after = val_perplexity(model, small_data)
     assert 26 < before < 30  # an untrained model is close to uniform over 28 characters
     assert after < 0.8 * before
-    assert trainer.history[-1]['val_ppl'] == pytest.approx(after, rel=0.05)  # batch means vs token mean
+    assert trainer.history[-1]['val_ppl'] == pytest.approx(after, rel=1e-5)  # one definition: exp(mean loss)
 
 
 @pytest.mark.parametrize('kind', MODEL_KINDS)
@@ -145,9 +145,27 @@ def fake_history(epochs, seconds_per_epoch):
 def test_live_plot_redraws_within_its_time_budget(seconds_per_epoch, expected_draws):
     pytest.importorskip('matplotlib')
     from d2lmini.plotting import LivePlot
-    board, history = LivePlot(max_epochs=10, max_redraws=5), fake_history(10, seconds_per_epoch)
+    board, history = LivePlot(max_epochs=10, lang='en', max_redraws=5), fake_history(10, seconds_per_epoch)
     for end in range(1, 11):
         board.update(history[:end])
     board.close(history)
     assert board.num_draws == expected_draws  # 4 planned redraws + the final one, or only the final one
     assert len(board.axes.get_lines()[0].get_xdata()) == 10
+
+
+def test_perplexity_is_exp_of_the_mean_loss_per_token_with_a_partial_batch(make_lm):
+    """Batches of 64, 64 and 22 windows: the epoch's perplexity weights each batch by its tokens, so it equals
+    exp of the mean loss over all tokens (not the mean of per-batch perplexities, which is higher)."""
+    data = d2lmini.TimeMachine(batch_size=64, num_steps=8, num_train=150, num_val=150)
+    model = make_lm('concise', num_hiddens=8)
+    torch.manual_seed(0)
+    trainer = d2lmini.Trainer(max_epochs=1, live_plot=False, progress=False)
+    model.lr = 1e-12
+    trainer.fit(model, data)
+    expected = val_perplexity(model, data)
+    with torch.no_grad():
+        per_batch = [math.exp(model.loss(model(X), Y).item()) for X, Y in data.val_dataloader()]
+    assert len(per_batch) == 3
+    assert trainer.history[-1]['val_ppl'] == pytest.approx(expected, rel=1e-6)
+    assert sum(per_batch) / 3 != pytest.approx(expected, rel=1e-6)  # the other average really differs here
+    assert d2lmini.core.perplexity(0.0) == 1.0

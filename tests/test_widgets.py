@@ -8,7 +8,7 @@ import pytest
 
 import d2lmini
 
-widgets = pytest.importorskip('d2lmini.widgets')
+widgets = pytest.importorskip('d2lmini.generators.widgets')
 
 
 def shown_text(markup):
@@ -27,7 +27,7 @@ def model(request, make_lm):
 
 
 def test_import_d2lmini_loads_no_widget_or_plot_library():
-    code = ('import sys, d2lmini, d2lmini.export; '
+    code = ('import sys, d2lmini, d2lmini.generators.export; '
             'print(sorted(m for m in ("ipywidgets", "matplotlib", "IPython") if m in sys.modules))')
     assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True).stdout.strip() == '[]'
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from d2lmini import export, labels, shading
-from d2lmini.generate import normalize_prefix
+from d2lmini.generators import export
+from d2lmini.display import labels, shading
+from d2lmini.limits import normalize_prefix
+import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 
 LANGS = ['en', 'zh', 'zh-hant']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']
@@ -50,10 +52,10 @@ def test_greedy_text_matches_python(chapter, generator_in):
     page, recorder, base_url = chapter
     gen = generator_in(page)
     payload = gen.payload()
-    model, vocab = export.load_rnnlm(payload)
+    model, vocab = oracles.load_rnnlm(payload)
     for prefix in PREFIXES:
         gen.set(temperature=0, length=100, prefix=prefix)
-        reference, margin = export.greedy_float64(payload, prefix, 100)
+        reference, margin = oracles.greedy_float64(payload, prefix, 100)
         assert margin > 1e-4, f'near tie in the book model (margin {margin:.2e}): choose another test prefix'
         assert gen.output() == reference == model.predict(prefix, 100, vocab), prefix
     assert_clean(recorder, base_url)
@@ -168,8 +170,8 @@ def assert_matches(shown, expected):
 def test_scoring_box_agrees_with_python_and_with_the_prose(chapter, generator_in):
     page, recorder, base_url = chapter
     gen = scoring_box(page, generator_in)
-    model, vocab = export.load_rnnlm(gen.payload())
-    baseline, _ = export.load_rnnlm(json.loads(gen.root.locator('script[data-d2lmini="baseline"]').text_content()))
+    model, vocab = oracles.load_rnnlm(gen.payload())
+    baseline, _ = oracles.load_rnnlm(json.loads(gen.root.locator('script[data-d2lmini="baseline"]').text_content()))
     book = gen.field('score').input_value()  # the chapter's sentence from the book
     expected = model.score(book, vocab)
     prose = page.locator('main').text_content()
@@ -185,7 +187,7 @@ def test_generator_text_is_shaded_by_its_probabilities(chapter, generator_in):
     page, recorder, base_url = chapter
     gen = generator_in(page)
     gen.set(temperature=0, length=200, prefix='The Time Traveller')
-    model, vocab = export.load_rnnlm(gen.payload())
+    model, vocab = oracles.load_rnnlm(gen.payload())
     expected = model.score(gen.output(), vocab)
     spans = gen.field('output').locator('span')
     probs = [float(p) for p in gen.field('output').locator('[data-p]').evaluate_all('l => l.map(s => s.dataset.p)')]

@@ -16,10 +16,10 @@ import html
 
 import ipywidgets as widgets
 
-from .labels import GENERATOR, SCORING
-from .labels import labels as page_labels
-from .limits import MAX_SCORE, MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
-from .shading import TEXT_STYLE, html_legend
+from ..display.labels import GENERATOR, SCORING, page_language
+from ..display.labels import labels as page_labels
+from ..limits import MAX_SCORE, MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
+from ..display.shading import TEXT_STYLE, html_legend
 
 _WIDE = {'description_width': 'initial'}
 _ERROR_STYLE = 'color: #a40000; background: #fff1f0; border-left: 3px solid #a40000; padding: 4px 8px'
@@ -40,7 +40,7 @@ class GenerationPanel(widgets.VBox):
                 raise TypeError('generation_panel needs a d2lmini language model with predict(), sample() and '
                                 f'score(), got {type(model).__name__}.')
         check_vocab(vocab, getattr(model, 'vocab_size', None))
-        temperature, seed = check_temperature(temperature), check_seed(seed)
+        temperature, seed, lang = check_temperature(temperature), check_seed(seed), page_language(lang)
         L = page_labels(GENERATOR + SCORING, lang, labels)
         self.prefix = widgets.Text(value=prefix, description=L['prefix'], style=_WIDE,
                                    layout=widgets.Layout(flex='1 1 18em', min_width='12em'))

@@ -24,7 +24,7 @@ How:
   the cores (on the 2-core machine that builds this book, identical runs varied 5x in wall time, and far less
   in CPU time). Both are recorded; the row says which one it shows.
 
-Recorded rows (``d2lmini/recorded/speed.json``, written by ``benchmarks/bench_speed.py``) have the same shape as a
+Recorded rows (``d2lmini/book/recorded/speed.json``, written by ``benchmarks/bench_speed.py``) have the same shape as a
 ``Study.record``, so the page shows them beside the reader's own run.
 """
 import datetime
@@ -37,10 +37,10 @@ import torch
 from torch import nn
 
 from . import results
-from .labels import label
-from .models import RNN, RNNLM, RNNLMScratch, RNNScratch
-from .tables import Table
-from .utils import check_positive_int, check_positive_number
+from ..display.labels import label, page_language
+from ..models import RNN, RNNLM, RNNLMScratch, RNNScratch
+from ..display.tables import Table
+from ..utils import check_positive_int, check_positive_number
 
 MODELS = ('scratch', 'concise')
 WARMUP_STEPS = 2
@@ -190,20 +190,20 @@ class Study:
                 return r
         raise KeyError(f'no measurement for batch size {batch_size} with {num_hiddens} hidden units.')
 
-    def device_text(self, lang=None):
+    def device_text(self, lang):
         r = self.record
         if r['device_type'] != 'cpu':
             return f"{r['device_name']}, CUDA {r['cuda']}, cuDNN {r['cudnn']}, {label('timed_wall', lang)}"
         clock = label('timed_cpu' if r.get('clock') == 'cpu' else 'timed_wall', lang)
         return f"{r['device_name']}, {label('threads', lang).format(n=r['threads'])}, {clock}"
 
-    def name(self, lang=None):
+    def name(self, lang):
         """'this run: <device>' or 'recorded <date>: <device>' in the page's language."""
         if self.recorded:
             return label('recorded', lang).format(date=self.record['date'], device=self.device_text(lang))
         return label('this_run', lang).format(device=self.device_text(lang))
 
-    def short_name(self, lang=None):
+    def short_name(self, lang):
         """'this run' or 'recorded <date>, CPU' (a GPU's name instead of CPU), for a legend."""
         if not self.recorded:
             return label('this_run_short', lang)
@@ -213,7 +213,7 @@ class Study:
 
 
 def recorded(name='speed'):
-    """The studies recorded in ``d2lmini/recorded/<name>.json`` (by ``benchmarks/bench_speed.py``)."""
+    """The studies recorded in ``d2lmini/book/recorded/<name>.json`` (by ``benchmarks/bench_speed.py``)."""
     return [Study(row, recorded=True) for row in results.read(name)['rows']]
 
 
@@ -226,6 +226,7 @@ def save(study, name='speed'):
 
 def table(studies, lang=None):
     """A ``tables.Table``: one group of rows per study (device), one row per (hidden units, batch size)."""
+    lang = page_language(lang)
     header = [label('num_hiddens', lang), label('batch_size', lang)] + [
         label('throughput', lang).format(model=label(kind, lang)) for kind in MODELS] + [label('speedup_range', lang)]
     rows, groups = [], []
@@ -251,6 +252,6 @@ def kilo(value):
 
 def plot(studies, lang=None, figsize=(6, 4.2)):
     """Speed-up against batch size for every study and hidden size, shown as a PNG in Jupyter; ``.figure`` is the
-    matplotlib Figure (see ``plotting.speedup_figure``)."""
-    from .plotting import speedup_figure
-    return speedup_figure(studies, lang=lang, figsize=figsize)
+    matplotlib Figure (see ``speed_figure.speedup_figure``)."""
+    from .speed_figure import speedup_figure
+    return speedup_figure(studies, page_language(lang), figsize=figsize)

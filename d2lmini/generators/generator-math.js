@@ -1,7 +1,7 @@
 /* d2lmini in-page generator, part 1 of 2: the model's math, no page (Node tests call it directly).
  *
- * The exported character RNN (d2lmini/export.py) in plain JavaScript: no libraries, no network, no globals
- * (d2lmini/page_markup.py inlines this file inside a function scope). Arithmetic is Float64 from float32 weights:
+ * The exported character RNN (d2lmini/generators/export.py) in plain JavaScript: no libraries, no network, no globals
+ * (d2lmini/generators/page_markup.py inlines this file inside a function scope). Arithmetic is Float64 from float32 weights:
  * H_t = tanh(W_ih[:, x_t] + b_ih + W_hh H_{t-1} + b_hh), logits = W_out H_t + b_out; typed arrays and two
  * preallocated hidden-state buffers keep the loop tight.
  * Every step that predicts also keeps the model's full distribution (softmax over all tokens, the unknown token

@@ -13,14 +13,14 @@ import html
 import json
 from importlib import resources
 
-from .limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
-from .shading import BOUNDS, css, legend_items
+from ..limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
+from ..display.shading import BOUNDS, css, legend_items
 
 e = html.escape
 
 
 def asset(name):
-    return resources.files('d2lmini').joinpath(name).read_text(encoding='utf-8')
+    return resources.files(__package__).joinpath(name).read_text(encoding='utf-8')
 
 
 def generator_js():

@@ -1,6 +1,6 @@
 """The frameworks page's table and figure: the runs made on the page beside the recorded ones (MXNet).
 
-Recorded runs come from ``d2lmini/recorded/frameworks.json`` (``benchmarks/record_mxnet.py``); they are shown in
+Recorded runs come from ``d2lmini/book/recorded/frameworks.json`` (``benchmarks/record_mxnet.py``); they are shown in
 their own group, labelled with their date and device, and the caption names the command that wrote them, so a
 reader never mistakes a number from another machine for one measured on the page.
 Seconds per epoch are the median over the epochs after the first, with the range in small print; the first epoch
@@ -10,10 +10,10 @@ CPU thread, well above 1 where it used more, below 1 where it waited (for a GPU,
 """
 from . import results
 from .frameworks import Run
-from .labels import label, labels, page_language
-from .tables import Table
+from ..display.labels import label, labels, page_language
+from ..display.tables import Table
 
-RECORDED = 'frameworks'  # d2lmini/recorded/frameworks.json
+RECORDED = 'frameworks'  # d2lmini/book/recorded/frameworks.json
 
 
 def recorded_runs(name=RECORDED):
@@ -46,7 +46,7 @@ def _legend_name(run, lang):
 
 def table(runs, recorded=(), lang=None):
     """One row per run: ``runs`` made on the page first, then the ``recorded`` ones grouped by date."""
-    runs, recorded = list(runs), list(recorded)
+    runs, recorded, lang = list(runs), list(recorded), page_language(lang)
     epochs = {len(run.val_ppl) for run in runs + recorded}
     if len(epochs) != 1:
         raise ValueError(f'the runs have different numbers of epochs ({sorted(epochs)}); a table compares equals.')
@@ -62,6 +62,7 @@ def table(runs, recorded=(), lang=None):
 def plot(runs, recorded=(), lang=None, ax=None):
     """Validation perplexity per epoch, one line per run (recorded runs dashed); returns the axes."""
     import matplotlib.pyplot as plt  # imported on first use: `import d2lmini` stays light
+    lang = page_language(lang)
     if ax is None:
         ax = plt.figure(figsize=(6, 3.5)).gca()
     for run in list(runs) + list(recorded):

@@ -1,4 +1,4 @@
-"""Committed measurement files (``d2lmini/recorded/*.json``): read them, and update one row at a time.
+"""Committed measurement files (``d2lmini/book/recorded/*.json``): read them, and update one row at a time.
 
 A results file is ``{"about": "...", "rows": [row, ...]}``: one row per device (or per machine and thread count),
 each with its date and the command that produced it. Benchmark scripts add or replace their own row with
@@ -12,13 +12,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from .labels import label
+from ..display.labels import label
 
 RESULTS_DIR = Path(__file__).resolve().parent / 'recorded'
 
 
 def path_of(name):
-    """``d2lmini/recorded/<name>.json`` for a bare name such as ``'speed'``; a path is returned as it is."""
+    """``d2lmini/book/recorded/<name>.json`` for a bare name such as ``'speed'``; a path is returned as it is."""
     return Path(name) if Path(name).suffix == '.json' else RESULTS_DIR / f'{name}.json'
 
 
@@ -67,7 +67,7 @@ def update(name, row, key, about=None):
     return status
 
 
-def caption(records, lang=None):
+def caption(records, lang):
     """Where recorded rows come from, for a table's caption: the commands that wrote them (None if none is named)."""
     commands = sorted({r['command'] for r in records if r.get('command')})
     return label('commands', lang).format(commands='; '.join(commands)) if commands else None

@@ -58,7 +58,7 @@ def _title(char, p, top, lang):
     return f'{label("char_prob", lang).format(char=shown(char), p=f"{p:.4f}", bits=f"{bits:.2f}")} · {expected}'
 
 
-def html_chars(text, probs, top, lang=None):
+def html_chars(text, probs, top, lang):
     """``text`` as spans shaded by ``probs`` (one per character after the first); each span's ``title`` gives
     its probability, its surprisal and the model's most likely characters there. All text is escaped."""
     first = (f'<span style="{FIRST_STYLE}" title="{html.escape(label("no_prediction_short", lang))}">'
@@ -68,7 +68,7 @@ def html_chars(text, probs, top, lang=None):
     return f'<div style="{TEXT_STYLE}">{first}{"".join(spans)}</div>'
 
 
-def html_legend(lang=None):
+def html_legend(lang):
     """The legend as HTML with inline styles: what the shades and underlines mean."""
     swatches = ' '.join(f'<span style="{style(k)}; padding: 0 4px; white-space: nowrap">{html.escape(text)}</span>'
                         for k, text in legend_items())

@@ -14,8 +14,7 @@ import os
 from pathlib import Path
 
 from ._labels_zh_hant import ZH_HANT
-
-LANGS = ('en', 'zh', 'zh-hant')
+from .editions import CODES as LANGS
 ENV_VAR = 'D2LMINI_LANG'
 
 TERMS = {  # key: (English, 简体中文)
@@ -158,7 +157,10 @@ SCORING = ('continue_tab', 'score_tab', 'score_field', 'score', 'trained', 'untr
 
 
 def page_language(lang=None):
-    """The language to show: ``lang`` if given, else ``$D2LMINI_LANG``, else the notebook folder's name, else 'en'."""
+    """The language to show: ``lang`` if given, else ``$D2LMINI_LANG``, else the notebook folder's name, else 'en'.
+
+    Public entry points (the Trainer, ``plot``, the generators, the studies' tables) call this once and hand the
+    result down; the functions below them take ``lang`` as given."""
     source = 'lang'
     if lang is None and os.environ.get(ENV_VAR):
         lang, source = os.environ[ENV_VAR], f'the environment variable {ENV_VAR}'

@@ -11,7 +11,7 @@ Variants (the chapter's data, 32 hidden units, learning rate 1, gradients clippe
 
 Seeding: seed s builds the model (``torch.manual_seed(s)``); the batch order is seeded separately with 1000 + s, so
 the three variants of one seed see the same batches in the same order and are compared in pairs.
-``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/recorded/init.json``; the page reads that file,
+``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/book/recorded/init.json``; the page reads that file,
 because 100 epochs take about half a minute per run on a CPU: far more than a page can spend on many seeds.
 """
 import datetime
@@ -21,10 +21,10 @@ import statistics
 import torch
 
 from . import results
-from .core import Trainer
-from .labels import label
+from ..core import Trainer
+from ..display.labels import label, page_language
 from .speed import build, device_info
-from .tables import Table
+from ..display.tables import Table
 
 VARIANTS = ('scratch', 'concise', 'concise_scratch_init')
 INIT_LABELS = {'scratch': 'init_scratch', 'concise': 'init_pytorch', 'concise_scratch_init': 'init_scratch_two'}
@@ -91,7 +91,7 @@ def summary(record):
 
 
 def recorded(name='init'):
-    """The recorded studies (``d2lmini/recorded/init.json``), newest row last."""
+    """The recorded studies (``d2lmini/book/recorded/init.json``), newest row last."""
     return results.read(name)['rows']
 
 
@@ -104,6 +104,7 @@ def save(record, name='init'):
 def table(record, lang=None):
     """Variant, initialization, seeds, validation perplexity (mean ± sd, with min–max in small print) and the
     paired difference from the from-scratch model."""
+    lang = page_language(lang)
     header = [label('model', lang), label('init', lang), label('seeds', lang), label('val_ppl_mean', lang),
               label('vs_scratch', lang)]
     rows = []

@@ -3,7 +3,7 @@
  * Two modes, as tabs: "continue a text" (prefix, length, temperature, seed -> generated text) and "score a
  * sentence" (any text -> its perplexity under the trained model and, when exported, the untrained one). Every
  * shown character is a <span> shaded by the probability the model gave it (classes d2lmini-p0..p4, drawn by
- * d2lmini/shading.py's rules; the first character, which has no prediction, is d2lmini-p-first), with the
+ * d2lmini/display/shading.py's rules; the first character, which has no prediction, is d2lmini-p-first), with the
  * probability in data-p. Pointing at a character, tapping it, or moving to it with the arrow keys (the texts are
  * focusable) shows what the model expected there as a five-bar chart in the details box.
  * All text, typed or generated, is written with textContent only, never parsed as HTML. No network, no globals.

@@ -24,8 +24,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .core import DataModule, Module
-from .utils import check_positive_int
+from ..core import DataModule, Module
+from ..utils import check_positive_int
 
 
 class SineData(DataModule):

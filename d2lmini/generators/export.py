@@ -8,8 +8,9 @@ HTML snippet (no network): the reader types a prefix and the page continues it, 
 scores it; every shown character carries the probability the model gave it.
 
 Fidelity: the page computes in float64 from the float32 weights, PyTorch in float32, so greedy decoding agrees
-character for character except where the two best logits are nearly tied. ``greedy_float64`` replays the page's
-arithmetic in Python and reports the smallest top-two margin it met, so tests can tell a bug from a tie.
+character for character except where the two best logits are nearly tied. The tests' oracle
+(``tests/oracles.py``) replays the page's arithmetic in Python and reports the smallest top-two margin it met, so
+tests can tell a bug from a tie.
 """
 import base64
 import json
@@ -20,12 +21,11 @@ import torch
 from torch import nn
 
 from . import page_markup
-from .data import Vocab
-from .generate import _materialize, special_ids
-from .labels import GENERATOR, SCORING
-from .labels import labels as page_labels
-from .limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
-                     normalize_prefix, normalize_score_text)
+from ..data import Vocab
+from ..display.labels import GENERATOR, SCORING
+from ..display.labels import labels as page_labels
+from ..limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
+                      materialize, normalize_prefix, normalize_score_text)
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')
@@ -102,41 +102,6 @@ def import_weights(payload):
     return arrays, vocab
 
 
-def load_rnnlm(payload):
-    """Rebuild a concise ``RNNLM`` (float32, CPU) and its ``Vocab`` from an export: same logits, same ``predict``."""
-    from .models import RNN, RNNLM
-    arrays, vocab = import_weights(payload)
-    H, V = arrays['W_hh'].shape[0], len(vocab)
-    model = RNNLM(RNN(num_inputs=V, num_hiddens=H), vocab_size=V)
-    model(torch.zeros((1, 1), dtype=torch.long))  # materialize the LazyLinear
-    with torch.no_grad():
-        for name, param in _concise_params(model.rnn.rnn, model.linear).items():
-            param.copy_(arrays[name])
-    return model.eval(), vocab
-
-
-def greedy_float64(payload, prefix, num_preds):
-    """The page's greedy decoding in float64 PyTorch: returns ``(text, smallest top-two logit margin)``."""
-    arrays, vocab = import_weights(payload)
-    W = {name: a.double() for name, a in arrays.items()}
-    text = normalize_prefix(prefix, vocab)
-    check_num_preds(num_preds)
-    h = torch.zeros(W['W_hh'].shape[0], dtype=torch.float64)
-    step = lambda token, h: torch.tanh(W['W_ih'][:, token] + W['b_ih'] + W['W_hh'] @ h + W['b_hh'])  # noqa: E731
-    outputs, margin = list(vocab[list(text)]), float('inf')
-    special = special_ids(vocab)
-    for token in outputs:
-        h = step(token, h)
-    for _ in range(num_preds):
-        logits = W['W_out'] @ h + W['b_out']  # (vocab_size,)
-        logits[special] = -torch.inf
-        top = torch.topk(logits, 2).values
-        margin = min(margin, float(top[0] - top[1]))
-        outputs.append(int(logits.argmax()))
-        h = step(outputs[-1], h)
-    return ''.join(vocab.idx_to_token[i] for i in outputs), margin
-
-
 def _initial_text(model, vocab, prefix, length, temperature):
     if temperature:
         return ''  # the page samples with its own generator; Python's draws would differ
@@ -164,7 +129,7 @@ def _baseline_weights(baseline, model, vocab):
         return None
     if not callable(getattr(baseline, 'one_hot', None)):
         raise TypeError(f'baseline must be a d2lmini language model like model, got {type(baseline).__name__}.')
-    _materialize(baseline, next(baseline.parameters()).device)  # an untrained RNNLM's output layer is lazy
+    materialize(baseline, next(baseline.parameters()).device)  # an untrained RNNLM's output layer is lazy
     try:
         return export_weights(baseline, vocab)
     except (TypeError, ValueError) as err:
