@@ -23,6 +23,7 @@ import http.server
 import io
 import os
 import re
+import subprocess
 import sys
 import unicodedata
 import threading
@@ -109,21 +110,41 @@ def print_page(page, url, note, live_url):
 
 
 RADICAL_MAP = re.compile(r'<([0-9A-Fa-f]+)>\s*<(2[EF][0-9A-Fa-f]{2})>')  # a bfchar line whose text is a radical
+RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
+IDEOGRAPHS = range(0x4E00, 0xA000)
+CJK_FACES = ['sans-serif:lang=zh-cn', 'sans-serif:lang=zh-tw', 'monospace:lang=zh-cn', 'monospace:lang=zh-tw',
+             'serif:lang=zh-cn', 'serif:lang=zh-tw']
 
 
-def ideograph(code):
-    """The CJK ideograph that Kangxi radical (or radicals-supplement) ``code`` stands for, or ``None``."""
-    char = chr(int(code, 16))
-    if not ('\u2e80' <= char <= '\u2fdf'):
-        return None
-    normal = unicodedata.normalize('NFKC', char)
-    return normal if normal != char and len(normal) == 1 else None
+@functools.cache
+def radical_ideographs():
+    """``{radical code point: ideograph}`` for radicals that the CJK fonts Chromium prints with draw with an
+    ideograph's glyph (⻚ and 页, ⽹ and 网), read from the fonts' own cmaps (fontconfig picks them, fontTools reads
+    them); Kangxi radicals missing there fall back to Unicode's compatibility mapping (NFKC)."""
+    from fontTools.ttLib import TTFont
+    found = {}
+    faces = {subprocess.run(['fc-match', '-f', '%{file}|%{index}', face], capture_output=True, text=True).stdout
+             for face in CJK_FACES}
+    for face in sorted(faces):
+        path, _, index = face.partition('|')
+        if not path:
+            continue
+        cmap = TTFont(path, fontNumber=int(index or 0), lazy=True)['cmap'].getBestCmap()
+        glyph_of = {glyph: code for code, glyph in cmap.items() if code in IDEOGRAPHS}
+        for code, glyph in cmap.items():
+            if code in RADICALS and glyph in glyph_of:
+                found.setdefault(code, chr(glyph_of[glyph]))
+    for code in RADICALS:
+        normal = unicodedata.normalize('NFKC', chr(code))
+        if normal != chr(code) and len(normal) == 1:
+            found.setdefault(code, normal)
+    return found
 
 
-def fix_to_unicode(cmap):
+def fix_to_unicode(cmap, ideographs):
     """``cmap`` (a font's ToUnicode CMap) with radical code points replaced by the ideographs they stand for."""
     def replace(match):
-        normal = ideograph(match.group(2))
+        normal = ideographs.get(int(match.group(2), 16))
         return match.group(0) if normal is None else f'<{match.group(1)}> <{ord(normal):04X}>'
     return RADICAL_MAP.sub(replace, cmap)
 
@@ -132,7 +153,7 @@ def fix_text_of_cjk_glyphs(writer):
     """Make copied and searched Chinese text right: Noto CJK draws an ideograph such as 网 (U+7F51) and the Kangxi
     radical ⽹ (U+2F79) with one glyph, and Chromium's PDF writer names the glyph by the lower code point, so the
     PDF's text would read ⽹络 and a search for 网络 would fail. The book has no radicals in its text."""
-    done = set()
+    done, ideographs = set(), radical_ideographs()
     for sheet in writer.pages:
         fonts = sheet.get('/Resources', {}).get('/Font', {})
         for font in fonts.values():
@@ -142,7 +163,7 @@ def fix_text_of_cjk_glyphs(writer):
             done.add(cmap.idnum)
             stream = cmap.get_object()
             text = stream.get_data().decode('latin-1')
-            fixed = fix_to_unicode(text)
+            fixed = fix_to_unicode(text, ideographs)
             if fixed != text:
                 stream.set_data(fixed.encode('latin-1'))
 
