@@ -7,7 +7,8 @@
   they see). The label is dropped, so the visible (and translated) words are the name.
 - The search and colour-mode buttons come from ``_templates/`` (copies of the theme's components with the same
   fix: see the comments there).
-- On Chinese pages, code cells and inline code (with no Chinese characters in it) carry ``lang="en"``, so a screen
+- On Chinese pages, code cells and inline code (with no Chinese characters in it, also in the headings that
+  "On this page" lists) carry ``lang="en"``, so a screen
   reader reads ``nn.RNN`` with an English voice instead of spelling it out with a Chinese one. Outputs keep the
   page's language: progress lines and tables there are Chinese.
 
@@ -69,6 +70,12 @@ def fix_markup(app, pagename, templatename, context, doctree):
         context['body'] = english_code(body) if tag in ('zh-Hans', 'zh-Hant') else body
     if 'pathto' in context:
         add_pdf_links(tag, context)
+    toc = context.get('generate_toc_html')
+    if toc is not None and tag in ('zh-Hans', 'zh-Hant'):  # the page's headings in "On this page"
+        def toc_with_english_code(kind='html'):
+            html = toc(kind)
+            return Markup(english_code(str(html))) if kind == 'html' else html
+        context['generate_toc_html'] = toc_with_english_code
     generate = context.get('generate_toctree_html')
     if generate is not None:
         def generate_named(kind, *args, **kwargs):

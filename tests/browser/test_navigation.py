@@ -1,4 +1,5 @@
-"""Navigation keeps a reader inside their edition: previous/next links, ``<link rel>`` and the sidebar.
+"""Navigation keeps a reader inside their edition: previous/next links, ``<link rel>`` and the sidebar; and code
+on Chinese pages is marked English for screen readers.
 
 Every page of ``_toc.yml`` is opened once; the walks follow the recorded links from each edition's first page.
 """
@@ -15,6 +16,8 @@ LINKS = """() => ({
   sidebar: [...document.querySelectorAll('.bd-sidebar-primary nav.bd-links a.reference')]
       .filter((a) => a.closest('.bd-sidenav__home-link') === null).map((a) => a.href),
   switcher: [...document.querySelectorAll('article a.reference.internal')].map((a) => a.href),
+  codeLangs: [...new Set([...document.querySelectorAll('main div.cell_input pre, main code.literal')]
+      .filter((el) => !/[\u3400-\u9fff]/.test(el.textContent)).map((el) => el.closest('[lang]').lang))],
 })"""
 FOLDERS = ('chapters/en/', 'chapters/zh/', 'chapters/zh-hant/')
 
@@ -75,3 +78,9 @@ def test_landing_page_and_switchers_reach_every_edition(links):
     for page in links:
         if edition(page):  # the language switcher at the top of every chapter page: the way to change editions
             assert {edition(target) for target in links[page]['switcher']} >= set(FOLDERS), page
+
+
+def test_code_is_english_for_screen_readers_on_every_page(links):
+    """Code cells and inline code (without Chinese in it) are ``lang="en"``, also inside Chinese pages."""
+    assert {page: record['codeLangs'] for page, record in links.items() if record['codeLangs'] not in ([], ['en'])} == {}
+    assert all(links[page]['codeLangs'] == ['en'] for page in links if page.startswith('chapters/zh'))
