@@ -41,7 +41,9 @@ OPEN_EVERYTHING = """() => {
   document.querySelectorAll('main .toggle-hidden .toggle-button').forEach(button => button.click());
   document.querySelectorAll('main details').forEach(details => { details.open = true; });
 }"""
-SET_MODE = """(mode) => {
+SET_MODE = """(mode) => {  // the theme animates colour changes: axe would read colours half-way (a style stops that)
+  if (!document.getElementById('no-transitions')) document.head.insertAdjacentHTML('beforeend',
+      '<style id="no-transitions">*, *::before, *::after { transition: none !important; }</style>');
   document.documentElement.dataset.mode = mode; document.documentElement.dataset.theme = mode;
 }"""
 RUN_AXE = """async ([context, only]) => {
