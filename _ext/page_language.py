@@ -132,6 +132,9 @@ def set_page_language(app, pagename, templatename, context, doctree):
     context['gettext'] = context['_'] = context['translate'] = translator.gettext
     context['ngettext'] = translator.ngettext
     context['theme_search_bar_text'] = translator.gettext('Search this book...')
+    for key in ('docstitle', 'root_title'):  # the book's title (English and Simplified) in the page's script
+        if isinstance(context.get(key), str):
+            context[key] = translator.convert(context[key])
     _translate_buttons(context.get('header_buttons', []), translator.gettext)
 
 
