@@ -25,7 +25,7 @@ SETUP_INPUTS := requirements.txt requirements-dev.txt pyproject.toml package.jso
 SETUP_CURRENT := $(shell [ -x $(PYTHON) ] && [ -d node_modules ] && [ -d _vendor ] \
   && grep -qxF '$(VENV)' $(SETUP_STAMP) 2>/dev/null && echo yes)
 
-.PHONY: setup book test lint unit nbval build-check browser notebooks bench clean d2l-en FORCE
+.PHONY: setup book test lint unit nbval build-check browser notebooks bench clean d2l-en FORCE pdf
 
 $(PYTHON):
 	@$(BASE_PYTHON) -m venv $(VENV) || { echo "error: '$(BASE_PYTHON) -m venv' failed; on Debian/Ubuntu run" \
@@ -46,7 +46,10 @@ $(SETUP_STAMP): $(SETUP_INPUTS) $(if $(SETUP_CURRENT),,FORCE)
 book: $(SETUP_STAMP)  ## set up (unless current), then build the HTML book into _build/html (the committed notebooks)
 	jupyter-book build . -W -n --keep-going
 
-test: lint unit nbval build-check browser  ## every test: lint, unit, notebooks, book build, browser
+pdf:  ## print each edition of the built book to _build/html/pdf/ (run `make book` first), linked from every page
+	@$(call timed,pdf,$(PYTHON) -m tools.print_pdf)
+
+test: lint unit nbval build-check pdf browser  ## every test: lint, unit, notebooks, book build, PDFs, browser
 
 lint:
 	ruff check .

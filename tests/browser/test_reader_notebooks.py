@@ -100,7 +100,7 @@ def answers(url, server, seconds=60):
 @pytest.fixture(scope='module')
 def jupyterlab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving the repository; yields its base URL (with the token)."""
-    pytest.importorskip('jupyterlab', reason='pip install jupyterlab')
+    import jupyterlab  # noqa: F401  (the client under test)
     home, port, token = tmp_path_factory.mktemp('jupyterlab'), free_port(), 'reader-notebooks'
     for name, value in SETTINGS.items():
         (home / 'settings' / name).parent.mkdir(parents=True, exist_ok=True)
