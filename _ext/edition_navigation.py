@@ -16,6 +16,7 @@ from posixpath import dirname, join, normpath
 
 from bs4 import BeautifulSoup
 from markupsafe import Markup
+
 from page_language import FOLDERS
 
 

@@ -22,9 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from zh_hant_pages import page_converter
 
 from d2lmini.display.editions import EDITIONS  # noqa: E402  (the one table of editions: d2lmini, _ext, tools)
+from zh_hant_pages import page_converter
 
 FOLDERS = {e.folder: e.html_lang for e in EDITIONS}
 

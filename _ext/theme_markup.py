@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from markupsafe import Markup
+
 from page_language import labels, page_language
 
 MYST_NB_SUMMARY = '<summary aria-label="Toggle hidden content">'

@@ -37,6 +37,7 @@ from pathlib import Path
 import snowballstemmer
 from sphinx.errors import ExtensionError
 from sphinx.search.zh import SearchChinese
+
 from zh_hant_pages import page_converter
 
 BOOK_WORDS = Path(__file__).with_name('search_words.txt')

@@ -6,8 +6,18 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini.book.autoregressive import (Constant, LastValue, SineData, StatefulRNN, Window, fit_tbptt, k_step_predictions,
-                              mse, multistep_predictions, streams)
+from d2lmini.book.autoregressive import (
+    Constant,
+    LastValue,
+    SineData,
+    StatefulRNN,
+    Window,
+    fit_tbptt,
+    k_step_predictions,
+    mse,
+    multistep_predictions,
+    streams,
+)
 
 
 class Shift(nn.Module):

@@ -3,10 +3,9 @@ on Chinese pages is marked English for screen readers.
 
 Every page of ``_toc.yml`` is opened once; the walks follow the recorded links from each edition's first page.
 """
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin
 
 import pytest
-
 from test_accessibility import toc_pages
 
 LINKS = """() => ({
