@@ -25,7 +25,7 @@ SETUP_INPUTS := requirements.txt requirements-dev.txt pyproject.toml package.jso
 SETUP_CURRENT := $(shell [ -x $(PYTHON) ] && [ -d node_modules ] && [ -d _vendor ] \
   && grep -qxF '$(VENV)' $(SETUP_STAMP) 2>/dev/null && echo yes)
 
-.PHONY: setup book test lint unit nbval build-check browser notebooks bench clean d2l-en FORCE
+.PHONY: setup book test lint unit nbval build-check browser notebooks bench clean d2l-en FORCE pdf
 
 $(PYTHON):
 	@$(BASE_PYTHON) -m venv $(VENV) || { echo "error: '$(BASE_PYTHON) -m venv' failed; on Debian/Ubuntu run" \
@@ -46,7 +46,10 @@ $(SETUP_STAMP): $(SETUP_INPUTS) $(if $(SETUP_CURRENT),,FORCE)
 book: $(SETUP_STAMP)  ## set up (unless current), then build the HTML book into _build/html (the committed notebooks)
 	jupyter-book build . -W -n --keep-going
 
-test: lint unit nbval build-check browser  ## every test: lint, unit, notebooks, book build, browser
+pdf:  ## print each edition of the built book to _build/html/pdf/ (run `make book` first), linked from every page
+	@$(call timed,pdf,$(PYTHON) -m tools.print_pdf)
+
+test: lint unit nbval build-check pdf browser  ## every test: lint, unit, notebooks, book build, PDFs, browser
 
 lint:
 	ruff check .
@@ -62,8 +65,9 @@ d2l-en:  ## fetch $D2L_EN_GIT (a git URL of d2l-en) once into .cache/d2l-en.git,
 	@if [ -n "$$D2L_EN_GIT" ] && [ ! -d $(D2L_EN_COPY) ]; then \
 	  $(call timed,fetch d2l-en,git clone --quiet --bare --depth 1 --filter=blob:none "$$D2L_EN_GIT" $(D2L_EN_COPY)); fi
 
+# tools/reader/nbval_reader.py: the same run proves each page's reader notebook (notebooks/) runs as the page does.
 nbval:
-	@$(call timed,nbval,$(PYTEST) --nbval chapters/ \
+	@$(call timed,nbval,$(PYTEST) -p tools.reader.nbval_reader --nbval chapters/ \
 	  --nbval-sanitize-with tools/nbval-sanitize.cfg -n 2 --dist loadfile)
 
 build-check:
@@ -72,7 +76,7 @@ build-check:
 browser:
 	@$(call timed,browser tests,$(PYTEST) tests/browser -n 2)
 
-notebooks:  ## regenerate zh-hant from zh, then re-execute every notebook whose .md changed (by content hash)
+notebooks:  ## regenerate zh-hant from zh, then re-execute every notebook whose .md changed (by content hash), rewrite notebooks/
 	$(PYTHON) -m tools.notebooks
 
 bench:

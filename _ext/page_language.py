@@ -22,9 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from zh_hant_pages import page_converter
 
 from d2lmini.display.editions import EDITIONS  # noqa: E402  (the one table of editions: d2lmini, _ext, tools)
+from zh_hant_pages import page_converter
 
 FOLDERS = {e.folder: e.html_lang for e in EDITIONS}
 
@@ -43,6 +43,8 @@ LABELS = {  # English msgid (as the themes and myst-nb write it): 简体中文
     'Download notebook file': '下载笔记本文件',
     'Download source file': '下载源文件',
     'Print to PDF': '打印为 PDF',
+    'PDF of the book': '全书 PDF',
+    'This edition of the book as one PDF': '本书这一版本的完整 PDF',
     'Fullscreen mode': '全屏模式',
     'Launch interactive content': '在线运行本页',
     'Launch on Binder': '在 Binder 中打开',
@@ -130,6 +132,9 @@ def set_page_language(app, pagename, templatename, context, doctree):
     context['gettext'] = context['_'] = context['translate'] = translator.gettext
     context['ngettext'] = translator.ngettext
     context['theme_search_bar_text'] = translator.gettext('Search this book...')
+    for key in ('docstitle', 'root_title'):  # the book's title (English and Simplified) in the page's script
+        if isinstance(context.get(key), str):
+            context[key] = translator.convert(context[key])
     _translate_buttons(context.get('header_buttons', []), translator.gettext)
 
 

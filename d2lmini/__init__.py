@@ -27,9 +27,27 @@ Beside it, for the book (the API never imports them):
 """
 
 # D2L's tensor names, for readers' code (attributes only, see below)
-from .compat import arange, argmax, exp, float32, int64, matmul, normal, numpy, ones  # noqa: F401
-from .compat import randn, reshape, sin, stack, swapaxes, tanh, tensor, zeros  # noqa: F401
+from .compat import (  # noqa: F401
+    arange,
+    argmax,
+    exp,
+    float32,
+    int64,
+    matmul,
+    normal,
+    numpy,
+    ones,
+    randn,
+    reshape,
+    sin,
+    stack,
+    swapaxes,
+    tanh,
+    tensor,
+    zeros,
+)
 from .core import DataModule, Module, Trainer
+from .data import TimeMachine, Vocab
 from .datafiles import (
     DATA_URL,
     DataFileWarning,
@@ -37,10 +55,9 @@ from .datafiles import (
     download,
     download_timemachine,
 )
-from .data import TimeMachine, Vocab
+from .display.labels import label
 from .divergence import TrainingDiverged
 from .generate import generate
-from .display.labels import label
 from .limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
 from .models import RNN, RNNLM, Classifier, LinearRegression, RNNLMScratch, RNNScratch
 from .scoring import TextScore, score_table
@@ -48,10 +65,10 @@ from .timing import Timer
 from .utils import (
     HyperParameters,
     add_to_class,
-    preprocess,
     cpu,
     gpu,
     num_gpus,
+    preprocess,
     try_all_gpus,
     try_gpu,
 )

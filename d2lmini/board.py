@@ -5,7 +5,6 @@ import collections
 
 from .display.progress_line import metrics
 
-
 Point = collections.namedtuple('Point', ['x', 'y'])  # one point of a Board curve, as in D2L
 
 

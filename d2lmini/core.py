@@ -17,10 +17,10 @@ import torch
 from torch import nn
 
 from . import utils
-from .divergence import DivergenceWatch, TrainingDiverged
-from .display.labels import page_language
 from .board import Board
+from .display.labels import page_language
 from .display.progress_line import ProgressLine, metrics
+from .divergence import DivergenceWatch, TrainingDiverged
 from .utils import HyperParameters
 
 

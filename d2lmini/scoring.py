@@ -25,9 +25,9 @@ import torch
 
 from .core import perplexity
 from .display.labels import label, page_language
+from .display.shading import html_chars
 from .display.tables import Table
 from .limits import check_model, check_vocab, normalize_score_text
-from .display.shading import html_chars
 
 TOP = 5  # how many of the most likely next characters each position keeps
 

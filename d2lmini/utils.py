@@ -4,9 +4,9 @@ Nothing here imports matplotlib or touches a GPU at import time.
 """
 
 import inspect
-import re
 import math
 import numbers
+import re
 
 import torch
 

@@ -7,8 +7,17 @@ import torch
 from torch import nn
 
 import d2lmini
-from d2lmini.book.autoregressive import (CarriedState, Constant, LastValue, SineData, Window, k_step_predictions,
-                                         mse, multistep_predictions, streams)
+from d2lmini.book.autoregressive import (
+    CarriedState,
+    Constant,
+    LastValue,
+    SineData,
+    Window,
+    k_step_predictions,
+    mse,
+    multistep_predictions,
+    streams,
+)
 
 
 class Shift(nn.Module):

@@ -31,7 +31,8 @@ def test_labels_follow_the_page_script():
 def page_context(pagename):
     buttons = [{'type': 'group', 'tooltip': 'Download this page', 'label': 'download-buttons',
                 'buttons': [{'tooltip': 'Print to PDF', 'text': '.pdf', 'label': 'download-pdf-button'}]}]
-    context = {'language': 'en', 'header_buttons': buttons, 'theme_search_bar_text': 'Search...'}
+    context = {'language': 'en', 'header_buttons': buttons, 'theme_search_bar_text': 'Search...',
+               'docstitle': 'Concise RNNs · 循环神经网络的简洁实现', 'root_title': 'Concise RNNs · 循环神经网络的简洁实现'}
     page_language.set_page_language(None, pagename, 'page.html', context, None)
     return context
 
@@ -43,6 +44,7 @@ def test_a_traditional_page_gets_its_language_and_labels():
     group = context['header_buttons'][0]
     assert (group['tooltip'], group['buttons'][0]['tooltip']) == ('下載本頁', '列印為 PDF')
     assert (group['label'], group['buttons'][0]['text']) == ('download-buttons', '.pdf')  # ids and file types stay
+    assert context['docstitle'] == context['root_title'] == 'Concise RNNs · 循環神經網路的簡潔實作'  # the book's title too
 
 
 @pytest.mark.parametrize('pagename, language', [('chapters/en/rnn-concise', 'en'), ('index', 'en'), ('search', 'en')])

@@ -12,6 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 import pytest
 import torch
 from torch import nn
@@ -20,7 +21,6 @@ import d2lmini
 from d2lmini import limits
 from d2lmini.generators import export
 from d2lmini.limits import normalize_prefix
-import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 
 KINDS = ['scratch', 'concise']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']

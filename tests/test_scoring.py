@@ -13,8 +13,8 @@ from test_export import run_node
 
 import d2lmini
 from d2lmini import limits
-from d2lmini.generators import export
 from d2lmini.display import shading
+from d2lmini.generators import export
 from d2lmini.scoring import score_table
 
 KINDS = ['scratch', 'concise']

@@ -5,11 +5,11 @@ below it and imports nothing from it; ``d2lmini/book`` (the studies and page hel
 (the notebook panel and the in-page generator) sit beside it: they may use the API, the API never uses them.
 """
 import ast
-import tomllib
 import unicodedata
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / 'd2lmini'
@@ -110,7 +110,7 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
 # under 1,900 lines at 100 columns (about 1,450 at the 120 columns the rest of the tree uses).
 BUDGETS = {
     'd2lmini': 1900, 'd2lmini/display': 1000, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
-    'tools': 1500, '_ext': 700, 'benchmarks': 1400,
+    'tools': 1500, 'tools/reader': 850, '_ext': 700, 'benchmarks': 1400,
 }
 
 

@@ -6,12 +6,10 @@ Criteria (issue 24): gradients to 1e-6 relative, a short SGD run's losses within
 hidden states equal to ``nn.RNN``'s. The same case runs in Chromium in tests/browser/test_trainer.py.
 """
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from oracles import compare, make_case, reference  # tests/oracles.py: the PyTorch twins
 
 HARNESS = Path(__file__).resolve().parent / 'node' / 'trainer_check.js'

@@ -4,6 +4,9 @@
     python -m tools.notebooks --check         # list stale pairs and exit 1; writes nothing, executes nothing
     python -m tools.notebooks --force PAGE.md [...]   # execute these pairs whatever their state
 
+Then it rewrites the reader notebooks (notebooks/<lang>/<page>.ipynb, tools/reader/reader_notebooks.py) that are stale
+against the executed ones: what the launch and download buttons open. ``--check`` lists those too.
+
 A pair is current when the ``.ipynb`` records the SHA-256 of its ``.md`` (``metadata.d2lmini.source_sha256``),
 written when it was executed: a content hash, so a checkout, a touch or a rebase never looks like an edit.
 The book renders the ``.ipynb`` files as they are and nbval re-executes them, so a stale pair would show outputs
@@ -19,6 +22,8 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from tools.reader import reader_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / 'chapters'
@@ -68,18 +73,23 @@ def main(argv=None):
         for md in stale:
             print(f'{md.with_suffix(".ipynb").relative_to(ROOT)} is stale: its .md changed since it was executed',
                   file=sys.stderr)
-        if stale:
+        readers = reader_notebooks.stale()
+        for path in readers:
+            print(f'{path.relative_to(ROOT)} is stale: its chapter notebook changed since it was written',
+                  file=sys.stderr)
+        if stale or readers:
             print('run: make notebooks', file=sys.stderr)
-        return 1 if stale else 0
+        return 1 if stale or readers else 0
     subprocess.run([sys.executable, '-m', 'tools.make_zh_hant'], cwd=ROOT, check=True)
     todo = [p.resolve() for p in args.force] if args.force else stale_pairs()
     if not todo:
         print('every .ipynb is current.')
-        return 0
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     with ProcessPoolExecutor(max_workers=2) as pool:
         for line in pool.map(execute, todo):
             print(line, flush=True)
+    for path in reader_notebooks.write():
+        print(f'{path.relative_to(ROOT)}: written', flush=True)
     return 0
 
 

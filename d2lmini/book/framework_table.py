@@ -8,10 +8,10 @@ Seconds per epoch are the median over the epochs after the first, with the range
 is the process's CPU time over wall time (median over the later epochs): about 1 where a framework really ran on one
 CPU thread, well above 1 where it used more, below 1 where it waited (for a GPU, or for other programs).
 """
-from . import results
-from .frameworks import Run
 from ..display.labels import label, labels, page_language
 from ..display.tables import Table
+from . import results
+from .frameworks import Run
 
 RECORDED = 'frameworks'  # d2lmini/book/recorded/frameworks.json
 

@@ -27,11 +27,11 @@ import statistics
 
 import torch
 
-from . import results
 from ..core import Trainer
 from ..display.labels import label, page_language
-from .speed import build, device_info
 from ..display.tables import Table
+from . import results
+from .speed import build, device_info
 
 VARIANTS = ('scratch', 'concise', 'concise_scratch_init')
 INIT_LABELS = {'scratch': 'init_scratch', 'concise': 'init_pytorch', 'concise_scratch_init': 'init_scratch_two'}

@@ -36,11 +36,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from . import results
 from ..display.labels import label, page_language
-from ..models import RNN, RNNLM, RNNLMScratch, RNNScratch
 from ..display.tables import Table
+from ..models import RNN, RNNLM, RNNLMScratch, RNNScratch
 from ..utils import check_positive_int, check_positive_number
+from . import results
 
 MODELS = ('scratch', 'concise', 'scratch_one_output')
 # the ratios a row reports: name -> (numerator, denominator), trial by trial

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._labels_zh_hant import ZH_HANT
 from .editions import CODES as LANGS
+
 ENV_VAR = 'D2LMINI_LANG'
 
 TERMS = {  # key: (English, 简体中文)

@@ -21,12 +21,21 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import page_markup
 from ..data import Vocab
 from ..display.labels import GENERATOR, INSIDE, SCORING, TRAINING
 from ..display.labels import labels as page_labels
-from ..limits import (LIMITS, check_finite, check_num_preds, check_seed, check_temperature, check_vocab,
-                      materialize, normalize_prefix, normalize_score_text)
+from ..limits import (
+    LIMITS,
+    check_finite,
+    check_num_preds,
+    check_seed,
+    check_temperature,
+    check_vocab,
+    materialize,
+    normalize_prefix,
+    normalize_score_text,
+)
+from . import page_markup
 
 FORMAT = 'd2lmini.rnn/1'
 ARRAYS = ('W_ih', 'W_hh', 'b_ih', 'b_hh', 'W_out', 'b_out')

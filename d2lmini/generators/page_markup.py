@@ -17,8 +17,8 @@ import html
 import json
 from importlib import resources
 
-from ..limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
 from ..display.shading import BOUNDS, css, legend_items
+from ..limits import MAX_PREDS, MAX_PREFIX, MAX_SCORE, MAX_SEED, MAX_TEMPERATURE
 
 e = html.escape
 

@@ -18,8 +18,8 @@ import ipywidgets as widgets
 
 from ..display.labels import GENERATOR, SCORING, page_language
 from ..display.labels import labels as page_labels
-from ..limits import MAX_SCORE, MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
 from ..display.shading import TEXT_STYLE, html_legend
+from ..limits import MAX_SCORE, MAX_TEMPERATURE, check_seed, check_temperature, check_vocab
 
 _WIDE = {'description_width': 'initial'}
 _ERROR_STYLE = 'color: #a40000; background: #fff1f0; border-left: 3px solid #a40000; padding: 4px 8px'

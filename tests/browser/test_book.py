@@ -7,12 +7,12 @@ arithmetic (replayed by ``greedy_float64``) sees no near tie, and the test asser
 import json
 from pathlib import Path
 
+import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 import pytest
 
-from d2lmini.generators import export
 from d2lmini.display import labels, shading
+from d2lmini.generators import export
 from d2lmini.limits import normalize_prefix
-import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 
 LANGS = ['en', 'zh', 'zh-hant']
 PREFIXES = ['it has', 'the time traveller', 'The Time-Traveller, said:']

@@ -1,10 +1,10 @@
 """html_generator's snippet on a bare page in Chromium (no book needed): several per page, no globals, parity."""
+import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 import pytest
 
 import d2lmini
-from d2lmini.generators import export
 from d2lmini.display import shading
-import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
+from d2lmini.generators import export
 
 
 @pytest.fixture(scope='module')

@@ -17,11 +17,11 @@ import threading
 from importlib import resources
 from pathlib import Path
 
+import oracles  # tests/oracles.py: the PyTorch twins of the page's trainer
 import pytest
 import torch
 
 import d2lmini
-import oracles  # tests/oracles.py: the PyTorch twins of the page's trainer
 from d2lmini.display import labels
 from d2lmini.generators import export
 from d2lmini.scoring import score

@@ -3,8 +3,9 @@ are in view as soon as the reader reaches it.
 
 A worked-exercise page answers at its top, so the page as loaded must show the answer paragraph and its table. The
 solutions page answers one exercise per section: the page as loaded shows the first answer, and each section is
-scrolled to the top of the screen, as a reader following a link to it would see it. The answer paragraph is the one that starts with a bold "Answer." (the
-Chinese pages' "答案。"); the table it rests on is the first table after it. One page load per page and language.
+scrolled to the top of the screen, as a reader following a link to it would see it.
+The answer paragraph is the one that starts with a bold "Answer." (on the Chinese pages "答案。");
+the table it rests on is the first table after it. One page load per page and language.
 """
 import pytest
 
