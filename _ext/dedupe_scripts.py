@@ -9,7 +9,8 @@ been declared". Keeping the first of identical entries removes the error without
 def _key(script):
     attributes = getattr(script, 'attributes', {}) or {}
     return str(getattr(script, 'filename', script) or ''), tuple(  # inline scripts: None or ''
-        sorted((k, str(v)) for k, v in attributes.items()))
+        sorted((k, str(v)) for k, v in attributes.items())
+    )
 
 
 def dedupe(app, pagename, templatename, context, doctree):

@@ -12,6 +12,7 @@ Pages outside chapters/<lang>/ (the landing page, search, the index) are left as
 Trade-off: the sidebar is filtered in the HTML that the theme's ``generate_toctree_html`` returns (parsed with
 BeautifulSoup, which the theme already uses), because the theme offers no hook to leave toctree parts out per page.
 """
+
 from posixpath import dirname, join, normpath
 
 from bs4 import BeautifulSoup
@@ -29,7 +30,7 @@ def _docname_of(link, pagename, app):
     """The docname a prev/next ``link`` (relative URL, as the theme writes it) points to."""
     target = normpath(join(dirname(pagename), link.split('#')[0]))
     suffix = app.builder.link_suffix
-    return target[:-len(suffix)] if target.endswith(suffix) else target
+    return target[: -len(suffix)] if target.endswith(suffix) else target
 
 
 def keep_links_in_edition(app, pagename, context):
@@ -39,10 +40,17 @@ def keep_links_in_edition(app, pagename, context):
     for key in ('prev', 'next'):
         link = context.get(key)
         if link and edition(_docname_of(link['link'], pagename, app)) != own:
-            context[key] = None if key == 'next' else {
-                'link': context['pathto'](app.config.root_doc), 'title': app.env.titles[app.config.root_doc].astext()}
-    context['rellinks'] = [rel for rel in context.get('rellinks', [])
-                           if rel[0] in ('genindex', 'search') or edition(rel[0]) in (own, None)]
+            context[key] = (
+                None
+                if key == 'next'
+                else {
+                    'link': context['pathto'](app.config.root_doc),
+                    'title': app.env.titles[app.config.root_doc].astext(),
+                }
+            )
+    context['rellinks'] = [
+        rel for rel in context.get('rellinks', []) if rel[0] in ('genindex', 'search') or edition(rel[0]) in (own, None)
+    ]
 
 
 def sidebar_of_edition(html, own, pagename):
@@ -67,6 +75,7 @@ def filter_sidebar(pagename, context):
     def generate_for_edition(kind, *args, **kwargs):
         html = generate(kind, *args, **kwargs)
         return sidebar_of_edition(html, own, pagename) if kind == 'sidebar' else html
+
     context['generate_toctree_html'] = generate_for_edition
 
 

@@ -17,6 +17,7 @@ whole book, so they stay English; labels written by JavaScript from one global c
 results' summary, sphinx-copybutton's "Copy"/"Copied!", which knows zh-CN but not zh-Hans) and myst-nb's
 hard-coded ``aria-label="Toggle hidden content"`` stay English on every page.
 """
+
 import gettext
 from functools import cache
 from pathlib import Path
@@ -82,9 +83,13 @@ def _theme_catalogs():
     import pydata_sphinx_theme
     import sphinx
     import sphinx_book_theme
+
     book = Path(sphinx_book_theme.__file__).parent / 'theme' / 'sphinx_book_theme' / 'static' / 'locales'
-    return [('booktheme', book, 'zh_CN'), ('sphinx', Path(pydata_sphinx_theme.__file__).parent / 'locale', 'zh'),
-            ('sphinx', Path(sphinx.__file__).parent / 'locale', 'zh_CN')]
+    return [
+        ('booktheme', book, 'zh_CN'),
+        ('sphinx', Path(pydata_sphinx_theme.__file__).parent / 'locale', 'zh'),
+        ('sphinx', Path(sphinx.__file__).parent / 'locale', 'zh_CN'),
+    ]
 
 
 class Labels(gettext.NullTranslations):
@@ -93,8 +98,9 @@ class Labels(gettext.NullTranslations):
     def __init__(self, convert=None):
         super().__init__()
         self.convert = convert or (lambda text: text)
-        self.catalogs = [gettext.translation(domain, str(path), [lang], fallback=True)
-                         for domain, path, lang in _theme_catalogs()]
+        self.catalogs = [
+            gettext.translation(domain, str(path), [lang], fallback=True) for domain, path, lang in _theme_catalogs()
+        ]
 
     def gettext(self, message):
         text = LABELS.get(message)

@@ -9,6 +9,7 @@ notebook, ``notebooks/<lang>/<page>.ipynb`` (tools/reader/reader_notebooks.py, c
 (``_notebooks/<lang>/<page>.ipynb``). A page built from a notebook without a reader notebook is a warning, which
 ``-W`` turns into a failed build.
 """
+
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def reader_notebook(app, pagename):
     """The reader notebook of ``pagename`` relative to the source folder, or None for pages outside chapters/."""
     if not pagename.startswith(SOURCE):
         return None
-    path = READER + pagename[len(SOURCE):] + '.ipynb'
+    path = READER + pagename[len(SOURCE) :] + '.ipynb'
     if not (Path(app.srcdir) / path).is_file():
         logger.warning(f'{pagename}: no reader notebook {path}; run: make notebooks', location=pagename)
         return None
@@ -41,7 +42,7 @@ def redirect(app, pagename, templatename, context, doctree):
             if group.get('label') == LAUNCH and source in url:
                 button['url'] = url.replace(source, '/' + reader)
             elif group.get('label') == DOWNLOAD and url.endswith(source):
-                button['url'] = context['pathto'](COPY + reader[len(READER):], 1)
+                button['url'] = context['pathto'](COPY + reader[len(READER) :], 1)
 
 
 def copy_notebooks(app, exception):

@@ -21,6 +21,7 @@
 Trade-off: the body fixes are string replacements on the HTML Sphinx renders (``context['body']``); each pattern is
 the exact markup the pinned myst-nb and Sphinx write, and tests/test_book_extensions.py checks they still match.
 """
+
 import re
 import shutil
 from pathlib import Path
@@ -59,8 +60,10 @@ def name_summaries(html, tag):
 def english_code(body):
     """``lang="en"`` on code cells and on inline code that has no Chinese characters."""
     body = CODE_BLOCK.sub(r'<div class="\1" lang="en">', body)
-    return INLINE_CODE.sub(lambda m: m.group(0) if HAN.search(m.group(2))
-                           else f'<code class="{m.group(1)}" lang="en">{m.group(2)}</code>', body)
+    return INLINE_CODE.sub(
+        lambda m: m.group(0) if HAN.search(m.group(2)) else f'<code class="{m.group(1)}" lang="en">{m.group(2)}</code>',
+        body,
+    )
 
 
 def fix_markup(app, pagename, templatename, context, doctree):
@@ -72,15 +75,19 @@ def fix_markup(app, pagename, templatename, context, doctree):
         add_pdf_links(tag, context)
     toc = context.get('generate_toc_html')
     if toc is not None and tag in ('zh-Hans', 'zh-Hant'):  # the page's headings in "On this page"
+
         def toc_with_english_code(kind='html'):
             html = toc(kind)
             return Markup(english_code(str(html))) if kind == 'html' else html
+
         context['generate_toc_html'] = toc_with_english_code
     generate = context.get('generate_toctree_html')
     if generate is not None:
+
         def generate_named(kind, *args, **kwargs):
             html = generate(kind, *args, **kwargs)
             return name_summaries(html, tag) if kind == 'sidebar' else html
+
         context['generate_toctree_html'] = generate_named
 
 
@@ -92,10 +99,17 @@ PDF_NAMES = {'en': 'en', 'zh-Hans': 'zh', 'zh-Hant': 'zh-hant'}
 def pdf_buttons(tag, pathto):
     """The download menu's links to the edition PDFs: the page's own edition, or all three on other pages."""
     tags = [tag] if tag in EDITION_PDFS else list(EDITION_PDFS)
-    return [{'type': 'link', 'url': pathto(f'{PDF_FOLDER}/concise-rnns-{PDF_NAMES[t]}.pdf', 1),
-             'text': 'PDF of the book' if len(tags) == 1 else f'PDF · {EDITION_PDFS[t]}',
-             'tooltip': 'This edition of the book as one PDF', 'icon': 'fas fa-book', 'label': f'pdf-{PDF_NAMES[t]}'}
-            for t in tags]
+    return [
+        {
+            'type': 'link',
+            'url': pathto(f'{PDF_FOLDER}/concise-rnns-{PDF_NAMES[t]}.pdf', 1),
+            'text': 'PDF of the book' if len(tags) == 1 else f'PDF · {EDITION_PDFS[t]}',
+            'tooltip': 'This edition of the book as one PDF',
+            'icon': 'fas fa-book',
+            'label': f'pdf-{PDF_NAMES[t]}',
+        }
+        for t in tags
+    ]
 
 
 def add_pdf_links(tag, context):

@@ -1,4 +1,5 @@
 """The conversion that makes chapters/zh-hant (tools/zh_hant_convert.py), for the book's Sphinx extensions."""
+
 import importlib.util
 from functools import cache
 from pathlib import Path

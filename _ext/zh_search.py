@@ -9,8 +9,8 @@ extension registers its own ``zh`` language (``app.add_search_language``) that f
 1. Traditional Chinese. jieba's dictionary is Simplified: 訓練 or 困惑度 fall apart into single characters or wrong
    words. The tokenizer here also knows every dictionary word in its Traditional spelling, converted by the same
    OpenCC config and glossary as chapters/zh-hant (``tools/zh_hant_convert.py``) and by plain character
-   conversion, with the word's frequency, so both editions segment alike. Book words that jieba lacks (困惑度, 梯度裁剪...) come from
-   ``_ext/search_words.txt`` and go in in both scripts.
+   conversion, with the word's frequency, so both editions segment alike. Book words that jieba lacks
+   (困惑度, 梯度裁剪...) come from ``_ext/search_words.txt`` and go in in both scripts.
 2. Stemming. Sphinx 7.4's ``zh`` stems Latin words with Porter2 in Python but sends the Porter stemmer to the
    browser, so a query could stem differently from the index ("quickly": quick vs quickli). Both sides use Porter
    here, as Sphinx's English language does.
@@ -23,13 +23,15 @@ extension registers its own ``zh`` language (``app.add_search_language``) that f
 4. Without jieba, Sphinx's ``zh`` silently indexes no Chinese words; here the build stops and says what to install.
 
 Trade-offs: the pairs make the index larger (every pair of the book's text, 4,348 terms become 9,421 and
-searchindex.js grows from 111 to 224 kB today) and some pairs are not words (在训); they only ever match pages that contain them.
+searchindex.js grows from 111 to 224 kB today) and some pairs are not words (在训); they only ever match pages
+that contain them.
 The tokenizer is our own ``jieba.Tokenizer``, so jieba's global one is left alone, and the ~240,000
 converted words are added in memory on every build (4-6 s on a busy 2-core machine) rather than cached in a file
 that could go stale.
 The browser does not segment queries: it splits them at spaces and punctuation only, so a phrase typed without
 spaces is found only where the index holds it as one word (or, from three characters on, inside a longer one).
 """
+
 import logging
 import re
 from pathlib import Path
@@ -52,6 +54,7 @@ def traditional_converters():
     makes 迴圈 but 循環神經網路 keeps), and the spelling a reader may type (數據).
     """
     import opencc
+
     return [page_converter(), opencc.OpenCC('s2t').convert]
 
 
@@ -73,8 +76,11 @@ def traditional_entries(lines, converters):
 
 def book_words(converters, path=BOOK_WORDS):
     """The words of ``path`` (``#`` lines skipped) in every spelling, first seen first."""
-    words = [line.strip() for line in Path(path).read_text(encoding='utf-8').splitlines()
-             if line.strip() and not line.startswith('#')]
+    words = [
+        line.strip()
+        for line in Path(path).read_text(encoding='utf-8').splitlines()
+        if line.strip() and not line.startswith('#')
+    ]
     return list(dict.fromkeys(words + [convert(word) for convert in converters for word in words]))
 
 
@@ -83,8 +89,10 @@ def make_tokenizer(converters, user_dict=None, words_path=BOOK_WORDS):
     try:
         import jieba
     except ImportError:
-        raise ExtensionError("html_search_language 'zh' needs jieba to find Chinese words: "
-                             'pip install jieba (it is in requirements-dev.txt)') from None
+        raise ExtensionError(
+            "html_search_language 'zh' needs jieba to find Chinese words: "
+            'pip install jieba (it is in requirements-dev.txt)'
+        ) from None
     logging.getLogger('jieba').setLevel(logging.WARNING)  # no "Loading model from cache" lines in the build log
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -119,7 +127,7 @@ class SearchChineseAndEnglish(SearchChinese):
 
 def han_bigrams(text):
     """Every two consecutive Chinese characters of ``text``: '首先在训练' -> 首先 先在 在训 训练."""
-    return [run[i:i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)]
+    return [run[i : i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)]
 
 
 def setup(app):

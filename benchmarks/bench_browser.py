@@ -1,4 +1,5 @@
-"""Speed of the in-page generator (d2lmini/generators/generator-*.js) in Chromium: greedy characters per second, scoring.
+"""Speed of the in-page generator (d2lmini/generators/generator-*.js) in Chromium: greedy characters per second,
+scoring.
 
 Usage: ``python benchmarks/bench_browser.py [CHARS] [--reps K] [--hiddens H] [--hostile [SIZE]]
 [--score [CHARS] [--notebook PATH]]``  (needs playwright + Chromium)
@@ -22,6 +23,7 @@ prints the largest differences from ``model.score`` in Python. ``--notebook`` ta
 scoring widget that an executed chapter notebook embeds (the book's trained model and its untrained start);
 without it, two seeded random models of the chapter's size are used.
 """
+
 import argparse
 import json
 import statistics
@@ -39,7 +41,7 @@ from conftest import CHROMIUM_ARGS as ARGS
 import d2lmini  # noqa: E402
 from d2lmini.generators import export, page_markup  # noqa: E402
 
-TIMED_JS = '''([kind, n, reps]) => {
+TIMED_JS = """([kind, n, reps]) => {
   const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
   const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
   const ids = Array.from('the time traveller').map(c => model.index[c]);
@@ -47,16 +49,18 @@ TIMED_JS = '''([kind, n, reps]) => {
     loop: () => api.generateIds(model, ids, n, 0, 0),
     generate: () => api.generate(model, 'the time traveller', n, 0, 0),
     page: () => { const f = root.querySelector('[data-d2lmini="length"]'); f.value = String(n);
-                  f.dispatchEvent(new Event('input')); return root.querySelector('[data-d2lmini="output"]').textContent; },
+                  f.dispatchEvent(new Event('input')); return
+                  root.querySelector('[data-d2lmini="output"]').textContent; },
   };
   runs[kind]();  // warm-up: lets the JIT compile the loop
   const seconds = [];
-  for (let r = 0; r < reps; r++) { const t = performance.now(); runs[kind](); seconds.push((performance.now() - t) / 1000); }
+  for (let r = 0; r < reps; r++) { const t = performance.now(); runs[kind](); seconds.push((performance.now() - t)
+  / 1000); }
   return seconds;
-}'''
+}"""
 
 
-HOSTILE_JS = '''([name, unit, count, asText, reps]) => {
+HOSTILE_JS = """([name, unit, count, asText, reps]) => {
   const root = document.querySelector('.d2lmini-gen'), field = root.querySelector(`[data-d2lmini="${name}"]`);
   const before = [field.type, field.value], value = unit.repeat(count), seconds = [];
   if (asText) field.type = 'text';
@@ -71,17 +75,22 @@ HOSTILE_JS = '''([name, unit, count, asText, reps]) => {
   [field.type, field.value] = before;
   field.dispatchEvent(new Event('input'));
   return {seconds: seconds, answer: answer};
-}'''
+}"""
 
 
 def bench_hostile_answers(size=1 << 20, reps=5, num_hiddens=32):
     """Return ``{case: (median seconds to answer, the page's answer)}``; ``ordinary`` is the reader's edit."""
     from playwright.sync_api import sync_playwright
+
     model, vocab = chapter_sized_model(num_hiddens)
     snippet = export.html_snippet(model, vocab, length=100)
-    cases = {'ordinary': ['prefix', 'the time traveller', 1, False], 'prefix': ['prefix', 'a', size, False],
-             'length': ['length', '9', size, True], 'temperature': ['temperature', '1', size, True],
-             'seed': ['seed', '9', size, True]}
+    cases = {
+        'ordinary': ['prefix', 'the time traveller', 1, False],
+        'prefix': ['prefix', 'a', size, False],
+        'length': ['length', '9', size, True],
+        'temperature': ['temperature', '1', size, True],
+        'seed': ['seed', '9', size, True],
+    }
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
@@ -104,6 +113,7 @@ def chapter_sized_model(num_hiddens=32, vocab_size=28):
 def bench_browser_generation(num_chars=20_000, reps=5, num_hiddens=32):
     """Return ``{kind: median characters per second}`` for kinds ``loop``, ``generate`` and ``page``."""
     from playwright.sync_api import sync_playwright
+
     model, vocab = chapter_sized_model(num_hiddens)
     # generate() and the page path check the limits: at most MAX_PREDS characters per request.
     page_chars = min(num_chars, d2lmini.MAX_PREDS)
@@ -121,7 +131,7 @@ def bench_browser_generation(num_chars=20_000, reps=5, num_hiddens=32):
     return results
 
 
-SCORE_JS = '''([kind, text, reps]) => {
+SCORE_JS = """([kind, text, reps]) => {
   const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');
   const model = api.loadModel(JSON.parse(root.querySelector('script[data-d2lmini="weights"]').textContent));
   const box = root.querySelector('[data-d2lmini="score"]');
@@ -137,15 +147,15 @@ SCORE_JS = '''([kind, text, reps]) => {
     const t = performance.now(); runs[kind](); seconds.push((performance.now() - t) / 1000);
   }
   return seconds;
-}'''
-READ_SHOWN_JS = '''([text]) => {
+}"""
+READ_SHOWN_JS = """([text]) => {
   const root = document.querySelector('.d2lmini-gen'), box = root.querySelector('[data-d2lmini="score"]');
   box.value = text; box.dispatchEvent(new Event('input'));
   const read = (suffix) => ({
     probs: Array.from(root.querySelectorAll(`[data-d2lmini="scored${suffix}"] [data-p]`), s => Number(s.dataset.p)),
     perplexity: Number(root.querySelector(`[data-d2lmini="perplexity${suffix}"]`).textContent)});
   return {trained: read(''), untrained: read('-baseline')};
-}'''
+}"""
 
 
 def notebook_models(path):
@@ -153,12 +163,15 @@ def notebook_models(path):
     import re
 
     import nbformat
+
     for cell in nbformat.read(path, as_version=4).cells:
         for output in cell.get('outputs', []):
             page = output.get('data', {}).get('text/html', '')
             if 'data-d2lmini="baseline"' in page:
-                found = {name: json.loads(re.search(rf'data-d2lmini="{name}">(.*?)</script>', page, re.S).group(1))
-                         for name in ('weights', 'baseline')}
+                found = {
+                    name: json.loads(re.search(rf'data-d2lmini="{name}">(.*?)</script>', page, re.S).group(1))
+                    for name in ('weights', 'baseline')
+                }
                 (trained, vocab), (untrained, _) = (oracles.load_rnnlm(found[n]) for n in ('weights', 'baseline'))
                 return trained, untrained, vocab
     raise SystemExit(f'{path}: no scoring widget with a baseline (export.html_generator(..., baseline=...))')
@@ -167,16 +180,22 @@ def notebook_models(path):
 def score_texts(num_chars):
     """The CHARS-character book text to time, and the texts whose page values are compared with Python."""
     import random
+
     book = d2lmini.preprocess(d2lmini.download_timemachine().read_text(encoding='utf-8'))
     sentence = 'I determined to descend and find where I could sleep.'
-    return book[20_000:20_000 + num_chars], [sentence, ''.join(random.Random(0).sample(sentence, len(sentence))),
-                                             'The Time Traveller smiled.', book[30_000:31_000],
-                                             book[20_000:20_000 + num_chars]]
+    return book[20_000 : 20_000 + num_chars], [
+        sentence,
+        ''.join(random.Random(0).sample(sentence, len(sentence))),
+        'The Time Traveller smiled.',
+        book[30_000:31_000],
+        book[20_000 : 20_000 + num_chars],
+    ]
 
 
 def bench_scoring(num_chars=10_000, reps=5, notebook=None):
     """Return ``({kind: seconds per run}, agreement rows)`` for scoring ``num_chars`` characters in Chromium."""
     from playwright.sync_api import sync_playwright
+
     if notebook:
         model, baseline, vocab = notebook_models(notebook)
     else:
@@ -195,9 +214,15 @@ def bench_scoring(num_chars=10_000, reps=5, notebook=None):
             shown = page.evaluate(READ_SHOWN_JS, [t])
             for name, lm in (('trained', model), ('untrained', baseline)):
                 expected = lm.score(t, vocab)
-                rows.append((len(expected.text), name, expected.perplexity,
-                             max(abs(a - b) for a, b in zip(shown[name]['probs'], expected.probs)),
-                             abs(shown[name]['perplexity'] / expected.perplexity - 1)))
+                rows.append(
+                    (
+                        len(expected.text),
+                        name,
+                        expected.perplexity,
+                        max(abs(a - b) for a, b in zip(shown[name]['probs'], expected.probs)),
+                        abs(shown[name]['perplexity'] / expected.perplexity - 1),
+                    )
+                )
         browser.close()
     return timings, rows
 
@@ -225,10 +250,22 @@ def main():
     parser.add_argument('--reps', type=int, default=5)
     parser.add_argument('--hiddens', type=int, default=32)
     parser.add_argument('--json', action='store_true', help='print the results as JSON')
-    parser.add_argument('--hostile', nargs='?', type=int, const=1 << 20, metavar='SIZE',
-                        help='time the answers to SIZE-character values written into the fields by a script')
-    parser.add_argument('--score', nargs='?', type=int, const=10_000, metavar='CHARS',
-                        help='time scoring CHARS characters (default 10,000) and compare the page with Python')
+    parser.add_argument(
+        '--hostile',
+        nargs='?',
+        type=int,
+        const=1 << 20,
+        metavar='SIZE',
+        help='time the answers to SIZE-character values written into the fields by a script',
+    )
+    parser.add_argument(
+        '--score',
+        nargs='?',
+        type=int,
+        const=10_000,
+        metavar='CHARS',
+        help='time scoring CHARS characters (default 10,000) and compare the page with Python',
+    )
     parser.add_argument('--notebook', help='with --score: take the models from this executed chapter notebook')
     args = parser.parse_args()
     if args.score:

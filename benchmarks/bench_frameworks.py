@@ -17,6 +17,7 @@ jupytext, so what is timed is what the page shows), skipping the setup cells and
   runs part of its work on other threads even with its multi-threading flag off).
 The models keep training during the trials: throughput, not perplexity, is measured here.
 """
+
 import argparse
 import contextlib
 import io
@@ -36,6 +37,7 @@ STEPS = {'PyTorch': 'torch_step', 'JAX': 'flax_step', 'Keras': 'keras_step'}
 def page_namespace(page=PAGE):
     """Run the page's code cells up to its results, except setup cells and training runs; returns the namespace."""
     import jupytext
+
     namespace = {'__name__': '__page__'}
     os.chdir(page.parent)  # the page's folder, as when the notebook runs
     for cell in jupytext.read(page).cells:
@@ -56,6 +58,7 @@ def page_namespace(page=PAGE):
 def epoch(step, windows, index):
     """Wall and CPU seconds of one epoch of ``step`` over the shared batches, waiting for the last loss."""
     import numpy as np
+
     start, cpu = time.perf_counter(), time.process_time()
     for X, Y in windows.batches(index):
         loss = step(X, Y)
@@ -78,21 +81,28 @@ def main(argv=None):
     times = {name: {'wall': [], 'cpu': []} for name in steps}
     names = list(steps)
     for trial in range(args.trials):
-        for name in names[trial % len(names):] + names[:trial % len(names)]:
+        for name in names[trial % len(names) :] + names[: trial % len(names)]:
             wall, cpu = epoch(steps[name], windows, trial)
             times[name]['wall'].append(wall)
             times[name]['cpu'].append(cpu)
     tokens = len(list(windows.batches(0))) * windows.batch_size * windows.num_steps
-    print(f'{args.trials} trials of one epoch ({tokens:,} tokens) each, after {args.warmup} warm-up epochs; '
-          f'OMP_NUM_THREADS={os.environ.get("OMP_NUM_THREADS", "unset")}')
-    print(f'{"framework":<10}{"wall s/epoch":>22}{"CPU s/epoch":>22}{"tokens/s":>11}'
-          f'{"PyTorch / this, wall":>24}{"PyTorch / this, CPU":>24}')
+    print(
+        f'{args.trials} trials of one epoch ({tokens:,} tokens) each, after {args.warmup} warm-up epochs; '
+        f'OMP_NUM_THREADS={os.environ.get("OMP_NUM_THREADS", "unset")}'
+    )
+    print(
+        f'{"framework":<10}{"wall s/epoch":>22}{"CPU s/epoch":>22}{"tokens/s":>11}'
+        f'{"PyTorch / this, wall":>24}{"PyTorch / this, CPU":>24}'
+    )
     for name in names:
         cells = [spread(times[name][clock]) for clock in ('wall', 'cpu')]
-        cells += [spread([t / s for t, s in zip(times['PyTorch'][clock], times[name][clock])])
-                  for clock in ('wall', 'cpu')]
-        text = [f'{m:.3f} ({lo:.3f}–{hi:.3f})' if i < 2 else f'{m:.2f} ({lo:.2f}–{hi:.2f})'
-                for i, (m, lo, hi) in enumerate(cells)]
+        cells += [
+            spread([t / s for t, s in zip(times['PyTorch'][clock], times[name][clock])]) for clock in ('wall', 'cpu')
+        ]
+        text = [
+            f'{m:.3f} ({lo:.3f}–{hi:.3f})' if i < 2 else f'{m:.2f} ({lo:.2f}–{hi:.2f})'
+            for i, (m, lo, hi) in enumerate(cells)
+        ]
         print(f'{name:<10}{text[0]:>22}{text[1]:>22}{tokens / cells[0][0]:>11,.0f}{text[2]:>24}{text[3]:>24}')
     print('medians and (min–max) over trials; ratios trial by trial, above 1: faster than PyTorch')
     return times

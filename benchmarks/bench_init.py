@@ -9,6 +9,7 @@ kept). The page ``rnn-going-further`` renders that file with its date and comman
 and writes nothing. Perplexity, not time, is measured here, so a busy machine changes nothing but the duration
 (about 30 s per run on one CPU thread: 3 variants x 8 seeds take about 12 minutes).
 """
+
 import argparse
 import shlex
 import sys
@@ -32,8 +33,14 @@ def main(argv=None):
     command = 'python benchmarks/bench_init.py ' + shlex.join(argv if argv is not None else sys.argv[1:])
     data = d2lmini.TimeMachine(batch_size=1024, num_steps=32)
     start = time.perf_counter()
-    record = init_study.run(data, range(args.seeds), args.epochs, num_gpus=int(args.gpu), command=command.strip(),
-                            report=lambda line: print(f'[{time.perf_counter() - start:6.0f} s] {line}', flush=True))
+    record = init_study.run(
+        data,
+        range(args.seeds),
+        args.epochs,
+        num_gpus=int(args.gpu),
+        command=command.strip(),
+        report=lambda line: print(f'[{time.perf_counter() - start:6.0f} s] {line}', flush=True),
+    )
     print(init_study.table(record, lang='en'))
     if not args.dry_run:
         status = init_study.save(record)

@@ -18,6 +18,7 @@ With one CPU thread the table reports process CPU time, otherwise wall time (see
 clock is printed as a check. Under load, wall times spread out while CPU times barely move: on a shared machine run
 it when the load average (printed) is below the core count.
 """
+
 import argparse
 import os
 import shlex
@@ -34,6 +35,7 @@ def profile(device, batch_size, num_hiddens, steps=3, rows=12):
     """Print the operations (and CUDA kernels) that take the most time in ``steps`` training steps of each model."""
     from torch.profiler import ProfilerActivity
     from torch.profiler import profile as torch_profile
+
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == 'cuda' else [])
     X, Y = torch.randint(0, 28, (2, batch_size, 32), generator=torch.Generator().manual_seed(0)).to(device)
     sort = 'self_cuda_time_total' if device.type == 'cuda' else 'self_cpu_time_total'
@@ -62,8 +64,13 @@ def main(argv=None):
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 32, 1024])
     parser.add_argument('--hidden-sizes', type=int, nargs='+', default=[32, 256])
     parser.add_argument('--dry-run', action='store_true', help='print the table, write nothing')
-    parser.add_argument('--profile', type=int, nargs=2, metavar=('B', 'H'),
-                        help='profile batch size B with H hidden units instead; writes nothing')
+    parser.add_argument(
+        '--profile',
+        type=int,
+        nargs=2,
+        metavar=('B', 'H'),
+        help='profile batch size B with H hidden units instead; writes nothing',
+    )
     args = parser.parse_args(argv)
     if args.gpu and not torch.cuda.is_available():
         parser.error('--gpu: torch sees no CUDA device on this machine')
@@ -72,18 +79,30 @@ def main(argv=None):
         return profile(device, *args.profile)
     command = 'python benchmarks/bench_speed.py ' + shlex.join(argv if argv is not None else sys.argv[1:])
     load_before = os.getloadavg()
-    print(f'{device}: {speed.device_info(device)["device_name"]}, {torch.get_num_threads()} CPU thread(s), '
-          f'load average {load_before[0]:.1f} on {os.cpu_count()} cores', flush=True)
-    study = speed.measure(args.batch_sizes, args.hidden_sizes, device=device, trials=args.trials,
-                          trial_seconds=args.trial_seconds, command=command.strip())
+    print(
+        f'{device}: {speed.device_info(device)["device_name"]}, {torch.get_num_threads()} CPU thread(s), '
+        f'load average {load_before[0]:.1f} on {os.cpu_count()} cores',
+        flush=True,
+    )
+    study = speed.measure(
+        args.batch_sizes,
+        args.hidden_sizes,
+        device=device,
+        trials=args.trials,
+        trial_seconds=args.trial_seconds,
+        command=command.strip(),
+    )
     study.record['load_average'] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     print(speed.table([study], lang='en'))
     other = 'wall' if study.record['clock'] == 'cpu' else 'cpu'
     print(f'\nspeed-up by {other} time (a check: close to the above on a quiet machine with one thread)')
     for row in study.rows(clock=other):
-        print(f"  batch {row['batch_size']:>5}, {row['num_hiddens']:>3} hidden: "
-              '{:.2f}x ({:.2f}-{:.2f})'.format(*row['speedup']))
-    print(f"load average before/after: {study.record['load_average']}")
+        print(
+            f'  batch {row["batch_size"]:>5}, {row["num_hiddens"]:>3} hidden: {{:.2f}}x ({{:.2f}}-{{:.2f}})'.format(
+                *row['speedup']
+            )
+        )
+    print(f'load average before/after: {study.record["load_average"]}')
     if not args.dry_run:
         print(f'{speed.save(study)} the row of {study.record["device_name"]} in d2lmini/book/recorded/speed.json')
     return study

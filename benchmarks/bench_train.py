@@ -9,6 +9,7 @@ JavaScript generator (``benchmarks/bench_browser.py``) against ``model.predict``
 ``--no-browser`` or when Playwright/Chromium are missing). Both loops start from the same weights and the same
 seed, so they also end at (nearly) the same perplexity, which the table shows as a check that the math matches.
 """
+
 import argparse
 import contextlib
 import io
@@ -55,7 +56,7 @@ def d2l_style_windows(path, num_steps=NUM_STEPS):
     tokens = list(text)
     vocab = d2lmini.Vocab(tokens)
     corpus = [vocab[token] for token in tokens]
-    array = torch.tensor([corpus[i:i + num_steps + 1] for i in range(len(corpus) - num_steps)])
+    array = torch.tensor([corpus[i : i + num_steps + 1] for i in range(len(corpus) - num_steps)])
     return array[:, :-1], array[:, 1:]
 
 
@@ -92,13 +93,13 @@ def run_trainer(data, epochs, weights):
 def run_bare(data, epochs, weights):
     """The same math by hand: one-hot, ``nn.RNN``, ``nn.Linear``, cross entropy, SGD, global-norm clipping."""
     rnn, linear = nn.RNN(VOCAB_SIZE, NUM_HIDDENS), nn.Linear(NUM_HIDDENS, VOCAB_SIZE)
-    rnn.load_state_dict({k[len('rnn.rnn.'):]: v for k, v in weights.items() if k.startswith('rnn.rnn.')})
-    linear.load_state_dict({k[len('linear.'):]: v for k, v in weights.items() if k.startswith('linear.')})
+    rnn.load_state_dict({k[len('rnn.rnn.') :]: v for k, v in weights.items() if k.startswith('rnn.rnn.')})
+    linear.load_state_dict({k[len('linear.') :]: v for k, v in weights.items() if k.startswith('linear.')})
     params = [*rnn.parameters(), *linear.parameters()]
     optim = torch.optim.SGD(params, lr=LR)
     n = data.num_train
     X_train, Y_train = data.X[:n], data.Y[:n]
-    X_val, Y_val = data.X[n:n + data.num_val], data.Y[n:n + data.num_val]
+    X_val, Y_val = data.X[n : n + data.num_val], data.Y[n : n + data.num_val]
 
     def loss_of(X, Y):
         H, _ = rnn(F.one_hot(X.T, VOCAB_SIZE).float())  # (num_steps, batch, num_hiddens)
@@ -109,15 +110,17 @@ def run_bare(data, epochs, weights):
     for _ in range(epochs):
         order = torch.randperm(n)
         for start in range(0, n, BATCH_SIZE):
-            idx = order[start:start + BATCH_SIZE]
+            idx = order[start : start + BATCH_SIZE]
             loss = loss_of(X_train[idx], Y_train[idx])
             optim.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(params, CLIP)
             optim.step()
         with torch.no_grad():
-            val = [loss_of(X_val[s:s + BATCH_SIZE], Y_val[s:s + BATCH_SIZE]) * len(X_val[s:s + BATCH_SIZE])
-                   for s in range(0, len(X_val), BATCH_SIZE)]
+            val = [
+                loss_of(X_val[s : s + BATCH_SIZE], Y_val[s : s + BATCH_SIZE]) * len(X_val[s : s + BATCH_SIZE])
+                for s in range(0, len(X_val), BATCH_SIZE)
+            ]
             val_ppl = perplexity(torch.stack(val).sum() / len(X_val))  # exp of the mean loss, as the Trainer logs
     return val_ppl
 
@@ -132,22 +135,35 @@ def bench_training(epochs, reps):
         for name, run in (('trainer', run_trainer), ('bare', run_bare)):
             w, c, ppl[name] = timed(run, data, epochs, weights)
             wall[name].append(w), cpu[name].append(c)
-    med = {f'{name}_{kind}_s': statistics.median(runs[name]) for name in ('trainer', 'bare')
-           for kind, runs in (('wall', wall), ('cpu', cpu))}
+    med = {
+        f'{name}_{kind}_s': statistics.median(runs[name])
+        for name in ('trainer', 'bare')
+        for kind, runs in (('wall', wall), ('cpu', cpu))
+    }
     tokens = epochs * data.num_train * NUM_STEPS
-    return {'epochs': epochs, 'reps': reps, **med,
-            'ratio': med['trainer_cpu_s'] / med['bare_cpu_s'], 'ratio_wall': med['trainer_wall_s'] / med['bare_wall_s'],
-            'ratio_best': min(cpu['trainer']) / min(cpu['bare']),  # best-of-k: the least noise-sensitive
-            'trainer_tok_s': tokens / med['trainer_cpu_s'], 'bare_tok_s': tokens / med['bare_cpu_s'],
-            'trainer_val_ppl': ppl['trainer'], 'bare_val_ppl': ppl['bare'],
-            'trainer_runs_wall_s': wall['trainer'], 'bare_runs_wall_s': wall['bare'],
-            'trainer_runs_cpu_s': cpu['trainer'], 'bare_runs_cpu_s': cpu['bare']}
+    return {
+        'epochs': epochs,
+        'reps': reps,
+        **med,
+        'ratio': med['trainer_cpu_s'] / med['bare_cpu_s'],
+        'ratio_wall': med['trainer_wall_s'] / med['bare_wall_s'],
+        'ratio_best': min(cpu['trainer']) / min(cpu['bare']),  # best-of-k: the least noise-sensitive
+        'trainer_tok_s': tokens / med['trainer_cpu_s'],
+        'bare_tok_s': tokens / med['bare_cpu_s'],
+        'trainer_val_ppl': ppl['trainer'],
+        'bare_val_ppl': ppl['bare'],
+        'trainer_runs_wall_s': wall['trainer'],
+        'bare_runs_wall_s': wall['bare'],
+        'trainer_runs_cpu_s': cpu['trainer'],
+        'bare_runs_cpu_s': cpu['bare'],
+    }
 
 
 def bench_generation(num_chars=10_000, reps=5):
     """Greedy characters per second: the page's JavaScript in Chromium, and ``predict`` in PyTorch here."""
     try:
         from bench_browser import bench_browser_generation, chapter_sized_model
+
         browser = bench_browser_generation(num_chars, reps)
     except Exception as err:  # no playwright, no chromium: say so in the table instead of failing the benchmark
         return {'browser_error': f'{type(err).__name__}: {err}'.splitlines()[0]}
@@ -158,37 +174,56 @@ def bench_generation(num_chars=10_000, reps=5):
 
 
 def machine():
-    return {'python': platform.python_version(), 'torch': torch.__version__, 'cpus': os.cpu_count(),
-            'torch_threads': torch.get_num_threads(), 'processor': platform.processor() or platform.machine()}
+    return {
+        'python': platform.python_version(),
+        'torch': torch.__version__,
+        'cpus': os.cpu_count(),
+        'torch_threads': torch.get_num_threads(),
+        'processor': platform.processor() or platform.machine(),
+    }
 
 
 def print_table(r):
     rows = [
-        ('TimeMachine build (unfold)', f"{r['build_s'] * 1000:.1f} ms"),
-        ('D2L list-comprehension build', f"{r['d2l_build_s'] * 1000:.1f} ms ({r['build_speedup']:.0f}x slower)"),
-        (f"Trainer.fit, {r['epochs']} epochs (live plot)", f"{r['trainer_cpu_s']:.2f} s CPU ({r['trainer_wall_s']:.2f} s "
-         f"wall), {r['trainer_tok_s']:,.0f} tok/s"),
-        (f"bare PyTorch loop, {r['epochs']} epochs", f"{r['bare_cpu_s']:.2f} s CPU ({r['bare_wall_s']:.2f} s wall), "
-         f"{r['bare_tok_s']:,.0f} tok/s"),
-        ('ratio Trainer / bare, CPU time (target <= 1.15)',
-         f"{r['ratio']:.3f}" + ('' if r['ratio'] <= 1.15 else '  MISSED') +
-         f" (best-of-{r['reps']}: {r['ratio_best']:.3f}, wall medians: {r['ratio_wall']:.3f})"),
-        ('final val ppl Trainer / bare', f"{r['trainer_val_ppl']:.3f} / {r['bare_val_ppl']:.3f}"),
+        ('TimeMachine build (unfold)', f'{r["build_s"] * 1000:.1f} ms'),
+        ('D2L list-comprehension build', f'{r["d2l_build_s"] * 1000:.1f} ms ({r["build_speedup"]:.0f}x slower)'),
+        (
+            f'Trainer.fit, {r["epochs"]} epochs (live plot)',
+            f'{r["trainer_cpu_s"]:.2f} s CPU ({r["trainer_wall_s"]:.2f} s wall), {r["trainer_tok_s"]:,.0f} tok/s',
+        ),
+        (
+            f'bare PyTorch loop, {r["epochs"]} epochs',
+            f'{r["bare_cpu_s"]:.2f} s CPU ({r["bare_wall_s"]:.2f} s wall), {r["bare_tok_s"]:,.0f} tok/s',
+        ),
+        (
+            'ratio Trainer / bare, CPU time (target <= 1.15)',
+            f'{r["ratio"]:.3f}'
+            + ('' if r['ratio'] <= 1.15 else '  MISSED')
+            + f' (best-of-{r["reps"]}: {r["ratio_best"]:.3f}, wall medians: {r["ratio_wall"]:.3f})',
+        ),
+        ('final val ppl Trainer / bare', f'{r["trainer_val_ppl"]:.3f} / {r["bare_val_ppl"]:.3f}'),
     ]
     if 'browser_chars_s' in r:
-        rows += [('in-page JS greedy generation, Chromium (target >= 50,000)',
-                  f"{r['browser_chars_s']:,.0f} chars/s ({r['browser_page_chars_s']:,.0f} through the page's field)"),
-                 ('model.predict in PyTorch, same process', f"{r['python_chars_s']:,.0f} chars/s"),
-                 ('ratio JS / PyTorch', f"{r['browser_chars_s'] / r['python_chars_s']:.1f}x")]
+        rows += [
+            (
+                'in-page JS greedy generation, Chromium (target >= 50,000)',
+                f"{r['browser_chars_s']:,.0f} chars/s ({r['browser_page_chars_s']:,.0f} through the page's field)",
+            ),
+            ('model.predict in PyTorch, same process', f'{r["python_chars_s"]:,.0f} chars/s'),
+            ('ratio JS / PyTorch', f'{r["browser_chars_s"] / r["python_chars_s"]:.1f}x'),
+        ]
     elif 'browser_error' in r:
-        rows.append(('in-page JS generation', f"skipped: {r['browser_error']}"))
+        rows.append(('in-page JS generation', f'skipped: {r["browser_error"]}'))
     width = max(len(name) for name, _ in rows)
-    print(f"| {'measure':<{width}} | value |\n|{'-' * (width + 2)}|-------|")
+    print(f'| {"measure":<{width}} | value |\n|{"-" * (width + 2)}|-------|')
     for name, value in rows:
         print(f'| {name:<{width}} | {value} |')
     m = r['machine']
-    print(f"\nmedians of {r['reps']} alternated runs after a warm-up; tok/s = training tokens per CPU second; Python {m['python']}, torch {m['torch']}, "
-          f"{m['cpus']} CPUs, {m['torch_threads']} torch thread(s)")
+    print(
+        f'\nmedians of {r["reps"]} alternated runs after a warm-up; tok/s = training tokens per CPU second; '
+        f'Python {m["python"]}, torch {m["torch"]}, '
+        f'{m["cpus"]} CPUs, {m["torch_threads"]} torch thread(s)'
+    )
 
 
 def main(argv=None):

@@ -27,6 +27,7 @@ wall time only where a second core is free.
 backend (WASM): validation perplexity after each epoch (the chapter's split), seeds 0-2; the tokens to reach
 validation perplexity 8 divided by the WASM median tokens/s gives the seconds a reader waits.
 """
+
 import argparse
 import json
 import os
@@ -50,7 +51,7 @@ from d2lmini.generators import trainer  # noqa: E402
 
 CANDIDATES = ('plain JS', 'tuned JS', 'WASM SIMD', '2 workers, WASM')
 
-PAGE_JS = r'''
+PAGE_JS = r"""
 window.benchSetup = (corpusJson, V, H, T) => {
   const corpusList = JSON.parse(corpusJson), engine = d2lminiTrainer(), plain = d2lminiPlainTrainer();
   const wasm = d2lminiTrainerWasm(engine, d2lminiTrainerWasmModules().float32, 'float32');
@@ -84,13 +85,15 @@ async function twoWorkers(B, N, batchStarts) {
   const {engine, corpus, V, H, T} = window.bench;
   if (!window.benchWorkers) {
     const src = `const engine = (${d2lminiTrainer.toString()})();
-      const wasm = (${d2lminiTrainerWasm.toString()})(engine, (${d2lminiTrainerWasmModules.toString()})().float32, 'float32');
+      const wasm = (${d2lminiTrainerWasm.toString()})(engine, (${d2lminiTrainerWasmModules.toString()})().float32,
+      'float32');
       let net;
       onmessage = (e) => {
         const m = e.data;
         if (m.setup) { net = wasm.net(m.V, m.H, m.T, m.B, m.corpus); postMessage('ok'); return; }
         let at = 0;
-        engine.NAMES.forEach(n => { net.params[n].set(m.flat.subarray(at, at + net.params[n].length)); at += net.params[n].length; });
+        engine.NAMES.forEach(n => { net.params[n].set(m.flat.subarray(at, at + net.params[n].length)); at +=
+        net.params[n].length; });
         net.starts.set(m.starts);
         net.lossAndGrad(m.starts.length, true);
         const g = new Float32Array(m.flat.length); at = 0;
@@ -110,7 +113,8 @@ async function twoWorkers(B, N, batchStarts) {
     let at = 0;
     engine.NAMES.forEach(n => { flat.set(p[n], at); at += sizes[n]; });
     const starts = batchStarts(k);
-    const grads = await Promise.all(workers.map((w, i) => ask(w, {flat, starts: starts.slice(i * half, (i + 1) * half)})));
+    const grads = await Promise.all(workers.map((w, i) => ask(w, {flat, starts: starts.slice(i * half, (i + 1) *
+    half)})));
     const g = {}; at = 0;
     engine.NAMES.forEach(n => {
       g[n] = new Float32Array(sizes[n]);
@@ -141,7 +145,7 @@ window.benchSchedule = (B, lr, epochs, seed) => {
   }
   return out;
 };
-'''
+"""
 
 
 def corpus_ids():
@@ -163,7 +167,7 @@ def torch_seconds(corpus, V, B, N):
     start = time.perf_counter()
     for k in range(N):
         s = (k * B) % (10000 - B)
-        X, Y = oracles.windows(corpus, order[s:s + B], T)
+        X, Y = oracles.windows(corpus, order[s : s + B], T)
         loss = oracles.forward_loss(rnn, linear, X, Y)
         opt.zero_grad()
         loss.backward()
@@ -200,8 +204,10 @@ def scripts():
     files = resources.files('d2lmini.generators')
     plain = (ROOT / 'benchmarks' / 'trainer' / 'plain-engine.js').read_text(encoding='utf-8')
     plain = plain.replace('function d2lminiTrainer()', 'function d2lminiPlainTrainer()')
-    return [files.joinpath(n).read_text(encoding='utf-8') for n in
-            ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js')] + [plain, PAGE_JS]
+    return [
+        files.joinpath(n).read_text(encoding='utf-8')
+        for n in ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js')
+    ] + [plain, PAGE_JS]
 
 
 def spread(values):
@@ -220,6 +226,7 @@ def main():
     corpus, V = corpus_ids()
     B, N, T = args.batch, args.steps, trainer.SPLIT['num_steps']
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -239,9 +246,13 @@ def main():
         cpu_rates = {name: [tokens / cpu for _, cpu in values] for name, values in seconds.items()}
         schedule = None
         if args.schedule:
-            schedule = {f'B={b}, lr={lr}': [page.evaluate('([B, lr, E, s]) => benchSchedule(B, lr, E, s)',
-                                                          [b, lr, 4, seed]) for seed in range(3)]
-                        for b, lr in ((16, 1.0), (32, 1.0), (64, 1.0), (128, 1.0))}
+            schedule = {
+                f'B={b}, lr={lr}': [
+                    page.evaluate('([B, lr, E, s]) => benchSchedule(B, lr, E, s)', [b, lr, 4, seed])
+                    for seed in range(3)
+                ]
+                for b, lr in ((16, 1.0), (32, 1.0), (64, 1.0), (128, 1.0))
+            }
         version = browser.version
         browser.close()
     report(rates, cpu_rates, schedule, version, args)
@@ -249,34 +260,53 @@ def main():
 
 def report(rates, cpu_rates, schedule, version, args):
     torch_wall, torch_cpu = statistics.median(rates['PyTorch']), statistics.median(cpu_rates['PyTorch'])
-    print(f'Chromium {version}, PyTorch {torch.__version__} (1 thread), batch {args.batch}, {args.steps} steps x '
-          f'{args.reps} trials, {time.strftime("%Y-%m-%d")}, os.cpu_count() = {os.cpu_count()}, '
-          f'load average before: {os.getloadavg()[0]:.1f}')
-    print('| candidate | tokens/s by wall clock, median (min–max) | / PyTorch | tokens per CPU second, median '
-          '(min–max) | / PyTorch |')
+    print(
+        f'Chromium {version}, PyTorch {torch.__version__} (1 thread), batch {args.batch}, {args.steps} steps x '
+        f'{args.reps} trials, {time.strftime("%Y-%m-%d")}, os.cpu_count() = {os.cpu_count()}, '
+        f'load average before: {os.getloadavg()[0]:.1f}'
+    )
+    print(
+        '| candidate | tokens/s by wall clock, median (min–max) | / PyTorch | tokens per CPU second, median '
+        '(min–max) | / PyTorch |'
+    )
     print('|---|---|---|---|---|')
     for name in rates:
         med, lo, hi = spread(rates[name])
         cmed, clo, chi = spread(cpu_rates[name])
-        print(f'| {name} | {med:,.0f} ({lo:,.0f}–{hi:,.0f}) | {med / torch_wall:.2f} | '
-              f'{cmed:,.0f} ({clo:,.0f}–{chi:,.0f}) | {cmed / torch_cpu:.2f} |')
-    out = {'rates': rates, 'cpu_rates': cpu_rates, 'batch': args.batch, 'steps': args.steps, 'chromium': version,
-           'torch': torch.__version__}
+        print(
+            f'| {name} | {med:,.0f} ({lo:,.0f}–{hi:,.0f}) | {med / torch_wall:.2f} | '
+            f'{cmed:,.0f} ({clo:,.0f}–{chi:,.0f}) | {cmed / torch_cpu:.2f} |'
+        )
+    out = {
+        'rates': rates,
+        'cpu_rates': cpu_rates,
+        'batch': args.batch,
+        'steps': args.steps,
+        'chromium': version,
+        'torch': torch.__version__,
+    }
     if schedule:
         wasm = statistics.median(rates['WASM SIMD'])
-        print('\n| schedule | val ppl after epochs 1, 2, 3, 4 (seeds 0 / 1 / 2) | epochs to ppl ≤ 8 | '
-              'training seconds to get there (measured, worst seed) |')
+        print(
+            '\n| schedule | val ppl after epochs 1, 2, 3, 4 (seeds 0 / 1 / 2) | epochs to ppl ≤ 8 | '
+            'training seconds to get there (measured, worst seed) |'
+        )
         print('|---|---|---|---|')
         for name, runs in schedule.items():
             reach = [next((r['epoch'] for r in run if r['val_ppl'] <= 8), None) for run in runs]
-            curves = ' / '.join(', '.join(f"{r['val_ppl']:.2f}" for r in run) for run in runs)
+            curves = ' / '.join(', '.join(f'{r["val_ppl"]:.2f}' for r in run) for run in runs)
             waits = [run[e - 1]['train_seconds'] for run, e in zip(runs, reach) if e]
             wait = f'{max(waits):.1f} s' if len(waits) == len(runs) else 'not all seeds'
             print(f'| {name} | {curves} | {reach} | {wait} |')
-        tokens = max(next(r['epoch'] for r in run if r['val_ppl'] <= 8) for run in schedule['B=32, lr=1.0']) * \
-            trainer.SPLIT['num_train'] * trainer.SPLIT['num_steps']
-        print(f'page schedule (B=32): {tokens:,} tokens to val ppl <= 8 (worst seed) / {wasm:,.0f} tokens/s '
-              f'(WASM median) = {tokens / wasm:.1f} s of training (goal <= 60 s)')
+        tokens = (
+            max(next(r['epoch'] for r in run if r['val_ppl'] <= 8) for run in schedule['B=32, lr=1.0'])
+            * trainer.SPLIT['num_train']
+            * trainer.SPLIT['num_steps']
+        )
+        print(
+            f'page schedule (B=32): {tokens:,} tokens to val ppl <= 8 (worst seed) / {wasm:,.0f} tokens/s '
+            f'(WASM median) = {tokens / wasm:.1f} s of training (goal <= 60 s)'
+        )
         out['schedule'] = schedule
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))

@@ -4,6 +4,7 @@ This file runs with MXNet 1.9.1 and NumPy 1.23.5 only (no torch, no d2lmini inst
 ``d2lmini/book/frameworks.py`` by its path, trains, and writes the run as JSON.
 Usage (normally through ``record_mxnet.py``): ``python mxnet_rnn.py WINDOWS.npz NUM_EPOCHS OUT.json``.
 """
+
 import importlib.util
 import json
 import platform
@@ -15,7 +16,8 @@ import numpy as np
 from mxnet import autograd, gluon, nd
 
 spec = importlib.util.spec_from_file_location(
-    'frameworks', Path(__file__).resolve().parents[1] / 'd2lmini' / 'book' / 'frameworks.py')
+    'frameworks', Path(__file__).resolve().parents[1] / 'd2lmini' / 'book' / 'frameworks.py'
+)
 frameworks = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(frameworks)
 

@@ -11,6 +11,7 @@ this file on the CPU: when training changes (the Trainer, the data, the seeds), 
 this script again. CPU training with fixed seeds is bit-reproducible on one machine; across machines the check
 allows float32 rounding.
 """
+
 import argparse
 import shlex
 import sys
@@ -48,14 +49,24 @@ def main(argv=None):
     start = time.perf_counter()
     model, trainer, _ = train_chapter_model()
     info = speed.device_info('cpu')
-    row = {'device_type': 'cpu', 'device_name': info['device_name'], 'torch': info['torch'],
-           'python': info['python'], 'date': __import__('datetime').date.today().isoformat(),
-           'command': command.strip(), 'seeds': SEEDS, 'epochs': EPOCHS,
-           'val_ppl': trainer.summary['val_ppl'], 'state_dict': results.encode_state(model.state_dict())}
-    print(f"trained in {time.perf_counter() - start:.0f} s: val ppl {row['val_ppl']:.4f}")
+    row = {
+        'device_type': 'cpu',
+        'device_name': info['device_name'],
+        'torch': info['torch'],
+        'python': info['python'],
+        'date': __import__('datetime').date.today().isoformat(),
+        'command': command.strip(),
+        'seeds': SEEDS,
+        'epochs': EPOCHS,
+        'val_ppl': trainer.summary['val_ppl'],
+        'state_dict': results.encode_state(model.state_dict()),
+    }
+    print(f'trained in {time.perf_counter() - start:.0f} s: val ppl {row["val_ppl"]:.4f}')
     if not args.dry_run:
-        about = ("Weights of the chapter's trained RNNLM (32 hidden units, 100 epochs, seeds as in rnn-concise); "
-                 'written by benchmarks/record_chapter_model.py, read by the Going-further page.')
+        about = (
+            "Weights of the chapter's trained RNNLM (32 hidden units, 100 epochs, seeds as in rnn-concise); "
+            'written by benchmarks/record_chapter_model.py, read by the Going-further page.'
+        )
         status = results.update('chapter_model', row, ('device_type', 'device_name'), about=about)
         print(f'{status} the row of {row["device_name"]} in {results.path_of("chapter_model")}')
     return row

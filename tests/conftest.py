@@ -15,6 +15,7 @@ Tests that cannot pass without running: a test that needs something outside Pyth
 fails too (``pytest.skip``, ``skipif``, ``importorskip``). To leave such tests out, deselect them by name:
 ``-m "not d2l"`` (``make unit`` does that, and says so, when there is no D2L checkout).
 """
+
 import contextlib
 import functools
 import http.server
@@ -59,17 +60,27 @@ def npm_tools_installed():
 
 def cjk_font():
     from d2lmini.display import fonts
+
     return fonts.installed_font('zh')
 
 
 REQUIREMENTS = {  # marker: (what it needs, whether it is there, how to get it)
-    'browser': ('Chromium', lambda: Path(CHROMIUM).is_file() or shutil.which(CHROMIUM),
-                'apt-get install chromium (make setup), or set D2LMINI_CHROMIUM to a Chromium or Chrome binary'),
-    'node': ('Node and the npm tools of package.json', lambda: shutil.which('node') and npm_tools_installed(),
-             'install Node, then npm ci (make setup)'),
+    'browser': (
+        'Chromium',
+        lambda: Path(CHROMIUM).is_file() or shutil.which(CHROMIUM),
+        'apt-get install chromium (make setup), or set D2LMINI_CHROMIUM to a Chromium or Chrome binary',
+    ),
+    'node': (
+        'Node and the npm tools of package.json',
+        lambda: shutil.which('node') and npm_tools_installed(),
+        'install Node, then npm ci (make setup)',
+    ),
     'cjk_font': ('a CJK font', cjk_font, 'apt-get install fonts-noto-cjk (make setup)'),
-    'd2l': ('a d2l-en checkout', d2l_en_path,
-            'set D2L_EN_PATH to a d2l-en work tree or git mirror, or D2L_EN_GIT to a git URL for `make d2l-en`'),
+    'd2l': (
+        'a d2l-en checkout',
+        d2l_en_path,
+        'set D2L_EN_PATH to a d2l-en work tree or git mirror, or D2L_EN_GIT to a git URL for `make d2l-en`',
+    ),
 }
 
 
@@ -98,8 +109,10 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and not hasattr(report, 'wasxfail'):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = 'failed'
-        report.longrepr = (f'skipped ({reason}), and a skip fails here: give the test its requirement marker '
-                           '(tests/conftest.py: REQUIREMENTS), or deselect it by name (-m, -k, --deselect)')
+        report.longrepr = (
+            f'skipped ({reason}), and a skip fails here: give the test its requirement marker '
+            '(tests/conftest.py: REQUIREMENTS), or deselect it by name (-m, -k, --deselect)'
+        )
     return report
 
 

@@ -1,9 +1,11 @@
 """Test oracles for the page's generator: its model rebuilt in PyTorch, and its greedy decoding replayed in float64.
 
-They check ``d2lmini.generators`` (the exporter, the page's JavaScript and its trainer) against PyTorch; readers never need them,
+They check ``d2lmini.generators`` (the exporter, the
+page's JavaScript and its trainer) against PyTorch; readers never need them,
 so they live with the tests, not in the wheel. ``generate.py`` is the one decoder of the package; these replay the
 page's arithmetic.
 """
+
 import torch
 from torch import nn
 
@@ -16,6 +18,7 @@ from d2lmini.limits import check_num_preds, normalize_prefix
 def load_rnnlm(payload):
     """Rebuild a concise ``RNNLM`` (float32, CPU) and its ``Vocab`` from an export: same logits, same ``predict``."""
     from d2lmini.models import RNN, RNNLM
+
     arrays, vocab = import_weights(payload)
     H, V = arrays['W_hh'].shape[0], len(vocab)
     model = RNNLM(RNN(num_inputs=V, num_hiddens=H), vocab_size=V)
@@ -57,8 +60,14 @@ def torch_model(arrays, dtype=torch.float64):
     """``nn.RNN`` + ``nn.Linear`` holding ``arrays`` (export names and PyTorch's shapes, e.g. from the page)."""
     H, V = len(arrays['W_hh']), len(arrays['W_out'])
     rnn, linear = nn.RNN(V, H).to(dtype), nn.Linear(H, V).to(dtype)
-    params = dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
-                  W_out=linear.weight, b_out=linear.bias)
+    params = dict(
+        W_ih=rnn.weight_ih_l0,
+        W_hh=rnn.weight_hh_l0,
+        b_ih=rnn.bias_ih_l0,
+        b_hh=rnn.bias_hh_l0,
+        W_out=linear.weight,
+        b_out=linear.bias,
+    )
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(torch.as_tensor(arrays[name], dtype=dtype).reshape(p.shape))
@@ -116,22 +125,34 @@ def hidden_states(arrays, ids):
 
 # --- the in-page trainer: a parity case for its engines (Node and Chromium) and what PyTorch makes of it ------
 
+
 def make_case(num_batches=12, batch_size=8, num_steps=12, seed=3):
     """A parity case: the corpus, weights, batch order, SGD settings and a text, as JSON-able values."""
     gen = torch.Generator().manual_seed(seed)
     data = d2lmini.TimeMachine(batch_size=batch_size, num_steps=num_steps, num_train=200, num_val=10)
     corpus = torch.cat([data.X[:, 0], data.X[-1, 1:], data.Y[-1, -1:]])  # (num_windows + num_steps,) ids
     V, H = len(data.vocab), 16
-    k = 1 / H ** 0.5
+    k = 1 / H**0.5
     shapes = dict(W_ih=(H, V), W_hh=(H, H), b_ih=(H,), b_hh=(H,), W_out=(V, H), b_out=(V,))
-    arrays = {name: ((torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * k) for name, shape in shapes.items()}
+    arrays = {
+        name: ((torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * k) for name, shape in shapes.items()
+    }
     order = torch.randperm(200, generator=gen)
-    batches = [order[i * batch_size:(i + 1) * batch_size].tolist() for i in range(num_batches)]
-    batches[-1] = batches[-1][:batch_size // 2 + 1]  # a partial last batch, as at the end of an epoch
+    batches = [order[i * batch_size : (i + 1) * batch_size].tolist() for i in range(num_batches)]
+    batches[-1] = batches[-1][: batch_size // 2 + 1]  # a partial last batch, as at the end of an epoch
     ids = corpus[:40].tolist()
-    return {'vocab_size': V, 'num_hiddens': H, 'num_steps': num_steps, 'corpus': corpus.tolist(),
-            'arrays': {n: a.flatten().tolist() for n, a in arrays.items()}, 'batches': batches, 'lr': 1.0,
-            'clip': 1.0, 'ids': ids, 'shapes': shapes}
+    return {
+        'vocab_size': V,
+        'num_hiddens': H,
+        'num_steps': num_steps,
+        'corpus': corpus.tolist(),
+        'arrays': {n: a.flatten().tolist() for n, a in arrays.items()},
+        'batches': batches,
+        'lr': 1.0,
+        'clip': 1.0,
+        'ids': ids,
+        'shapes': shapes,
+    }
 
 
 def reference(case):
@@ -154,7 +175,20 @@ def compare(got, want):
     """The parity figures: worst relative gradient error, worst relative loss error, worst hidden-state error."""
     grad = max(max_relative(got['grads'][n], want['grads'][n]) for n in TRAINER_NAMES)
     losses = torch.tensor(got['losses'], dtype=torch.float64)
-    loss = float(((losses - torch.tensor(want['losses'], dtype=torch.float64)).abs() / torch.tensor(want['losses'], dtype=torch.float64)).max())
-    hidden = float((torch.tensor(got['hidden'], dtype=torch.float64).reshape(want['hidden'].shape) - want['hidden']).abs().max())
-    return {'grad_rel': grad, 'loss0_rel': abs(got['loss0'] / want['loss0'] - 1), 'loss_rel': loss,
-            'hidden_abs': hidden, 'loss_first': want['losses'][0], 'loss_last': want['losses'][-1]}
+    loss = float(
+        (
+            (losses - torch.tensor(want['losses'], dtype=torch.float64)).abs()
+            / torch.tensor(want['losses'], dtype=torch.float64)
+        ).max()
+    )
+    hidden = float(
+        (torch.tensor(got['hidden'], dtype=torch.float64).reshape(want['hidden'].shape) - want['hidden']).abs().max()
+    )
+    return {
+        'grad_rel': grad,
+        'loss0_rel': abs(got['loss0'] / want['loss0'] - 1),
+        'loss_rel': loss,
+        'hidden_abs': hidden,
+        'loss_first': want['losses'][0],
+        'loss_last': want['losses'][-1],
+    }

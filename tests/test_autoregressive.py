@@ -1,5 +1,6 @@
 """The §9.1 worked exercise's helpers: the noisy sine (``SineData``), the forecasters and forecasting helpers,
 and ``LinearRegression``'s init."""
+
 import math
 
 import pytest
@@ -38,7 +39,7 @@ def test_shapes_and_split():
 def test_windows_hold_lagged_values():
     data = SineData(T=50, num_train=20, tau=3)
     i = 7
-    assert torch.equal(data.features[i], data.x[i:i + 3])
+    assert torch.equal(data.features[i], data.x[i : i + 3])
     assert data.labels[i, 0] == data.x[i + 3]
 
 
@@ -73,8 +74,8 @@ def test_k_step_alignment():
     x = torch.randn(30)
     preds = k_step_predictions(Window(Shift(), tau=3), x, steps=(1, 4))
     for k in (1, 4):
-        assert torch.isnan(preds[k][:3 + k - 1]).all()
-        torch.testing.assert_close(preds[k][3 + k - 1:], x[2:30 - k] + k)  # preds[t] = x[t - k] + k
+        assert torch.isnan(preds[k][: 3 + k - 1]).all()
+        torch.testing.assert_close(preds[k][3 + k - 1 :], x[2 : 30 - k] + k)  # preds[t] = x[t - k] + k
 
 
 def test_k_step_one_equals_one_step_on_features():
@@ -128,11 +129,11 @@ def test_k_step_forecasts_use_only_observations_up_to_t_minus_k(make):
     torch.manual_seed(1)
     forecaster, x, cut = make(), torch.randn(40), 25
     changed = x.clone()
-    changed[cut + 1:] = torch.randn(40 - cut - 1)  # observations after index cut differ
+    changed[cut + 1 :] = torch.randn(40 - cut - 1)  # observations after index cut differ
     a, b = (k_step_predictions(forecaster, series, steps=(1, 3, 8)) for series in (x, changed))
     for k in (1, 3, 8):
-        torch.testing.assert_close(a[k][:cut + k + 1], b[k][:cut + k + 1], equal_nan=True)  # t - k <= cut
-        assert not torch.allclose(a[k][cut + k + 1:], b[k][cut + k + 1:])
+        torch.testing.assert_close(a[k][: cut + k + 1], b[k][: cut + k + 1], equal_nan=True)  # t - k <= cut
+        assert not torch.allclose(a[k][cut + k + 1 :], b[k][cut + k + 1 :])
 
 
 @pytest.mark.parametrize('make', [lambda: Window(nn.Linear(3, 1), tau=3), stateful], ids=['window', 'stateful'])

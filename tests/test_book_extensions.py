@@ -1,4 +1,5 @@
 """The book's local Sphinx extensions (_ext/): CJK soft-break joining and head-script de-duplication."""
+
 from types import SimpleNamespace
 
 from docutils import nodes
@@ -45,4 +46,8 @@ def test_identical_head_scripts_are_dropped_keeping_order():
     context = {'script_files': scripts}
     dedupe_scripts.dedupe(None, 'page', 'page.html', context, None)
     assert [(s.filename, s.attributes) for s in context['script_files']] == [
-        ('a.js', {}), (None, {'body': 'const X = 1'}), ('b.js', {}), ('a.js', {'defer': '1'})]
+        ('a.js', {}),
+        (None, {'body': 'const X = 1'}),
+        ('b.js', {}),
+        ('a.js', {'defer': '1'}),
+    ]

@@ -1,4 +1,5 @@
 """The book's language extensions (_ext/): per-page language and labels, and the Chinese-and-English search index."""
+
 import sys
 from types import SimpleNamespace
 
@@ -11,9 +12,17 @@ import page_language  # _ext/, on pytest's pythonpath
 import zh_search
 
 
-@pytest.mark.parametrize('docname, tag', [
-    ('chapters/en/rnn-concise', 'en'), ('chapters/zh/rnn-concise', 'zh-Hans'),
-    ('chapters/zh-hant/rnn-overfitting', 'zh-Hant'), ('index', None), ('search', None), ('chapters/zhx/page', None)])
+@pytest.mark.parametrize(
+    'docname, tag',
+    [
+        ('chapters/en/rnn-concise', 'en'),
+        ('chapters/zh/rnn-concise', 'zh-Hans'),
+        ('chapters/zh-hant/rnn-overfitting', 'zh-Hant'),
+        ('index', None),
+        ('search', None),
+        ('chapters/zhx/page', None),
+    ],
+)
 def test_page_language_by_folder(docname, tag):
     assert page_language.page_language(docname) == tag
 
@@ -29,10 +38,21 @@ def test_labels_follow_the_page_script():
 
 
 def page_context(pagename):
-    buttons = [{'type': 'group', 'tooltip': 'Download this page', 'label': 'download-buttons',
-                'buttons': [{'tooltip': 'Print to PDF', 'text': '.pdf', 'label': 'download-pdf-button'}]}]
-    context = {'language': 'en', 'header_buttons': buttons, 'theme_search_bar_text': 'Search...',
-               'docstitle': 'Concise RNNs · 循环神经网络的简洁实现', 'root_title': 'Concise RNNs · 循环神经网络的简洁实现'}
+    buttons = [
+        {
+            'type': 'group',
+            'tooltip': 'Download this page',
+            'label': 'download-buttons',
+            'buttons': [{'tooltip': 'Print to PDF', 'text': '.pdf', 'label': 'download-pdf-button'}],
+        }
+    ]
+    context = {
+        'language': 'en',
+        'header_buttons': buttons,
+        'theme_search_bar_text': 'Search...',
+        'docstitle': 'Concise RNNs · 循环神经网络的简洁实现',
+        'root_title': 'Concise RNNs · 循环神经网络的简洁实现',
+    }
     page_language.set_page_language(None, pagename, 'page.html', context, None)
     return context
 
@@ -44,7 +64,9 @@ def test_a_traditional_page_gets_its_language_and_labels():
     group = context['header_buttons'][0]
     assert (group['tooltip'], group['buttons'][0]['tooltip']) == ('下載本頁', '列印為 PDF')
     assert (group['label'], group['buttons'][0]['text']) == ('download-buttons', '.pdf')  # ids and file types stay
-    assert context['docstitle'] == context['root_title'] == 'Concise RNNs · 循環神經網路的簡潔實作'  # the book's title too
+    assert (
+        context['docstitle'] == context['root_title'] == 'Concise RNNs · 循環神經網路的簡潔實作'
+    )  # the book's title too
 
 
 @pytest.mark.parametrize('pagename, language', [('chapters/en/rnn-concise', 'en'), ('index', 'en'), ('search', 'en')])
@@ -63,9 +85,12 @@ def test_code_cell_toggles_are_translated_on_chinese_pages_only():
         transform.document.settings.env = SimpleNamespace(docname=docname)
         transform.run()
         return [(n['prompt_show'], n['prompt_hide']) for n in doc.children]
+
     assert toggles('chapters/zh/rnn-concise') == [('显示代码', '隐藏输出'), ('My own prompt', '隐藏代码')]
-    assert toggles('chapters/en/rnn-concise') == [('Show code cell source', 'Hide code cell outputs'),
-                                                  ('My own prompt', 'Hide code cell source')]
+    assert toggles('chapters/en/rnn-concise') == [
+        ('Show code cell source', 'Hide code cell outputs'),
+        ('My own prompt', 'Hide code cell source'),
+    ]
 
 
 def test_dictionary_words_get_their_traditional_spellings():
@@ -90,11 +115,15 @@ def test_book_words_are_listed_in_both_scripts():
     assert {'困惑度', '循环神经网络', '循環神經網路', '梯度裁剪'} <= set(words) and len(words) == len(set(words))
 
 
-@pytest.mark.parametrize('sentence, words', [
-    ('我们用梯度裁剪训练模型，两个困惑度都在下降。', ['梯度', '梯度裁剪', '训练', '困惑度', '困惑']),
-    ('我們用梯度裁剪訓練模型，兩個困惑度都在下降。', ['梯度', '梯度裁剪', '訓練', '困惑度', '困惑']),
-    ('上一節我們從零開始手工搭建了一個循環神經網路', ['循環', '神經', '網路', '循環神經網路', '手工']),
-    ('用 PyTorch 训练 perplexity', ['PyTorch', '训练', 'perplexity'])])
+@pytest.mark.parametrize(
+    'sentence, words',
+    [
+        ('我们用梯度裁剪训练模型，两个困惑度都在下降。', ['梯度', '梯度裁剪', '训练', '困惑度', '困惑']),
+        ('我們用梯度裁剪訓練模型，兩個困惑度都在下降。', ['梯度', '梯度裁剪', '訓練', '困惑度', '困惑']),
+        ('上一節我們從零開始手工搭建了一個循環神經網路', ['循環', '神經', '網路', '循環神經網路', '手工']),
+        ('用 PyTorch 训练 perplexity', ['PyTorch', '训练', 'perplexity']),
+    ],
+)
 def test_chinese_words_are_found_in_both_scripts(language, sentence, words):
     split = language.split(sentence)
     assert set(words) <= set(split), split
@@ -109,7 +138,11 @@ def test_latin_words_are_stemmed_like_the_browser_does(language):
     language.split('quickly generalization perplexity RNN')
     # Porter, as the JavaScript stemmer (Sphinx's own zh uses Porter2 in Python: quickly -> quick)
     assert [language.stem(w) for w in ('quickly', 'generalization', 'perplexity', 'RNN')] == [
-        'quickli', 'gener', 'perplex', 'rnn']
+        'quickli',
+        'gener',
+        'perplex',
+        'rnn',
+    ]
 
 
 def test_a_missing_jieba_stops_the_build_with_the_fix(monkeypatch):

@@ -2,6 +2,7 @@
 
 Every test is our own reader-style code (not D2L's text); ``tools/run_d2l_sections.py`` runs D2L's own cells.
 """
+
 import ast
 import math
 import re
@@ -19,8 +20,25 @@ COMPAT_NAMES = sorted(n for n in vars(compat) if not n.startswith('_') and n != 
 
 
 def test_compat_names_are_package_attributes_but_not_star_exported():
-    assert COMPAT_NAMES == ['arange', 'argmax', 'exp', 'float32', 'int64', 'matmul', 'normal', 'numpy', 'ones',
-                            'randn', 'reshape', 'sin', 'stack', 'swapaxes', 'tanh', 'tensor', 'zeros']
+    assert COMPAT_NAMES == [
+        'arange',
+        'argmax',
+        'exp',
+        'float32',
+        'int64',
+        'matmul',
+        'normal',
+        'numpy',
+        'ones',
+        'randn',
+        'reshape',
+        'sin',
+        'stack',
+        'swapaxes',
+        'tanh',
+        'tensor',
+        'zeros',
+    ]
     assert all(getattr(d2l, name) is getattr(compat, name) for name in COMPAT_NAMES)
     assert not set(COMPAT_NAMES) & set(d2l.__all__)  # `from d2lmini import *` must not shadow numpy or math.exp
 
@@ -77,7 +95,7 @@ def test_chapters_and_package_use_pytorch_not_the_compat_names():
 def test_build_returns_a_list_of_ids_and_the_vocab(small_data, raw_text):
     corpus, vocab = small_data.build(raw_text)
     assert isinstance(corpus, list) and all(type(i) is int for i in corpus[:100])
-    windows = d2l.tensor([corpus[i:i + 4] for i in range(5)])  # the D2L way of making windows
+    windows = d2l.tensor([corpus[i : i + 4] for i in range(5)])  # the D2L way of making windows
     assert windows.shape == (5, 4)
     assert vocab.to_tokens(corpus[:8]) == list(d2l.preprocess(raw_text)[:8])
 
@@ -104,6 +122,7 @@ def test_a_build_added_with_add_to_class_is_honoured(monkeypatch):
         vocab = d2l.Vocab(tokens) if vocab is None else vocab
         calls.append(len(tokens))
         return [vocab[t] for t in tokens], vocab
+
     monkeypatch.setattr(d2l.TimeMachine, 'build', build)  # what @d2l.add_to_class(d2l.TimeMachine) does
     data = d2l.TimeMachine(batch_size=4, num_steps=5, num_train=20, num_val=10)
     assert calls == [500] and 'T' in data.vocab.token_to_idx
@@ -124,7 +143,7 @@ def test_a_preprocess_override_is_honoured_on_both_paths(cls, token, raw_text):
     data = cls(batch_size=4, num_steps=5, num_train=20, num_val=10)
     assert token in data.vocab.token_to_idx
     corpus, vocab = data.build(raw_text)
-    assert torch.equal(torch.tensor(corpus[:5 + 1]), torch.cat([data.X[0], data.Y[0, -1:]]))
+    assert torch.equal(torch.tensor(corpus[: 5 + 1]), torch.cat([data.X[0], data.Y[0, -1:]]))
 
 
 def test_a_redefined_init_without_root_uses_the_data_folder(monkeypatch):
@@ -132,8 +151,9 @@ def test_a_redefined_init_without_root_uses_the_data_folder(monkeypatch):
         super(d2l.TimeMachine, self).__init__()  # DataModule: root='../data'
         self.save_hyperparameters()
         corpus, self.vocab = self.build(self._download())
-        rows = d2l.tensor([corpus[i:i + num_steps + 1] for i in range(200)])
+        rows = d2l.tensor([corpus[i : i + num_steps + 1] for i in range(200)])
         self.X, self.Y = rows[:, :-1], rows[:, 1:]
+
     monkeypatch.setattr(d2l.TimeMachine, '__init__', __init__)
     data = d2l.TimeMachine(batch_size=10, num_steps=6)
     assert data.root == '../data' and data.X.shape == (200, 6)
@@ -155,11 +175,17 @@ def test_a_data_module_of_ones_own_downloads_through_the_data_folder(shared_file
     assert OwnTextData().text == shared_file.read_text(encoding='utf-8')
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    (dict(num_steps=10**9), r'num_steps = 1000000000 is too large for the corpus: it has \d+ tokens.*'
-                            r'lower num_steps \(to at most \d+\)'),
-    (dict(num_steps=8, num_train=10**9), r'exceeds the \d+ windows of 8 steps.*lower num_train \+ num_val'),
-])
+@pytest.mark.parametrize(
+    'kwargs, message',
+    [
+        (
+            dict(num_steps=10**9),
+            r'num_steps = 1000000000 is too large for the corpus: it has \d+ tokens.*'
+            r'lower num_steps \(to at most \d+\)',
+        ),
+        (dict(num_steps=8, num_train=10**9), r'exceeds the \d+ windows of 8 steps.*lower num_train \+ num_val'),
+    ],
+)
 def test_too_large_sizes_name_what_to_lower(kwargs, message):
     with pytest.raises(ValueError, match=message) as info:
         d2l.TimeMachine(batch_size=8, **kwargs)
@@ -168,6 +194,7 @@ def test_too_large_sizes_name_what_to_lower(kwargs, message):
 
 def test_plot_returns_none_and_draws_on_given_axes():
     import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots()
     assert d2l.plot(d2l.arange(5), [d2l.arange(5) ** 2], 'x', 'y', axes=ax) is None
     assert len(ax.get_lines()) == 1 and ax.get_xlabel() == 'x'

@@ -5,6 +5,7 @@ D2L's cells run when ``D2L_EN_PATH`` names a d2l-en work tree or git mirror, or 
 ``$D2L_EN_GIT`` (one kernel per section, training capped at one epoch); that test carries the ``d2l`` marker, so
 without a copy it fails unless deselected (``make unit`` deselects it, and says so).
 """
+
 import json
 
 import nbformat
@@ -63,8 +64,12 @@ def executed(outputs):
 def test_scores_cells_first_failure_and_stray_axes():
     result = {'total': 3, 'ok': 0, 'failure': None, 'seconds': [], 'axes': [], 'val_ppl': None}
     error = {'output_type': 'error', 'ename': 'AttributeError', 'evalue': "no attribute 'randn'", 'traceback': []}
-    axes = {'output_type': 'execute_result', 'execution_count': 1, 'metadata': {},
-            'data': {'text/plain': '<Axes: xlabel="time">'}}
+    axes = {
+        'output_type': 'execute_result',
+        'execution_count': 1,
+        'metadata': {},
+        'data': {'text/plain': '<Axes: xlabel="time">'},
+    }
     probe = {'output_type': 'stream', 'name': 'stdout', 'text': 'HARNESS-PROBE {"val_ppl": 7.25}\n'}
     for index, outputs in enumerate([[], [axes], [error], [], [probe]]):  # harness, 3 cells, probe
         tool.record(result, index, executed(outputs), 0.5, num_code=5)

@@ -1,4 +1,5 @@
 """TimeMachine: the corpus matches D2L's definition, windows and shifted targets, split sizes, argument checks."""
+
 import re
 
 import pytest
@@ -73,9 +74,16 @@ def test_shuffle_is_reproducible_under_seed(small_data):
 
 
 @pytest.mark.parametrize('name', ['batch_size', 'num_steps', 'num_train', 'num_val'])
-@pytest.mark.parametrize('value, error, message', [
-    (0, ValueError, 'positive integer'), (-3, ValueError, 'positive integer'),
-    (2.5, TypeError, r'float'), (True, TypeError, 'bool'), ('8', TypeError, 'str')])
+@pytest.mark.parametrize(
+    'value, error, message',
+    [
+        (0, ValueError, 'positive integer'),
+        (-3, ValueError, 'positive integer'),
+        (2.5, TypeError, r'float'),
+        (True, TypeError, 'bool'),
+        ('8', TypeError, 'str'),
+    ],
+)
 def test_bad_sizes_are_rejected_by_name(name, value, error, message):
     kwargs = dict(batch_size=8, num_steps=4, num_train=16, num_val=16)
     kwargs[name] = value
@@ -104,7 +112,9 @@ def test_bad_rnn_sizes_are_rejected_by_name(rnn_class, name, value, error):
         rnn_class(**kwargs)
 
 
-@pytest.mark.parametrize('lm_class, rnn_class', [(d2lmini.RNNLMScratch, d2lmini.RNNScratch), (d2lmini.RNNLM, d2lmini.RNN)])
+@pytest.mark.parametrize(
+    'lm_class, rnn_class', [(d2lmini.RNNLMScratch, d2lmini.RNNScratch), (d2lmini.RNNLM, d2lmini.RNN)]
+)
 @pytest.mark.parametrize('value', [0, 2.0])
 def test_bad_vocab_size_is_rejected(lm_class, rnn_class, value):
     with pytest.raises((ValueError, TypeError), match='vocab_size'):

@@ -3,6 +3,7 @@
 pooch is never allowed to reach the network here: every test that could reach ``pooch.retrieve`` replaces it,
 and d2lmini's cache is a temporary folder (``cache`` fixture), so the real ``~/.cache/d2lmini`` is never used.
 """
+
 import os
 import shutil
 import subprocess
@@ -42,12 +43,14 @@ def offline(*args, **kwargs):
 
 def fake_download(shared_file, calls):
     """A ``pooch.retrieve`` stand-in that 'downloads' the shared file, as pooch would, into ``path/fname``."""
+
     def retrieve(url, known_hash, fname, path, **kwargs):
         calls.append((url, str(path)))
         os.makedirs(path, exist_ok=True)
         target = os.path.join(path, fname)
         shutil.copyfile(shared_file, target)
         return target
+
     return retrieve
 
 
@@ -55,8 +58,15 @@ def as_non_root(monkeypatch, directory):
     """Tests run as root, where chmod 0o555 does not stop writes and ``os.access(W_OK)`` is always True.
     So, besides the chmod, we make d2lmini's writability check answer as it would for an ordinary user."""
     real_access = os.access
-    monkeypatch.setattr(datafiles.os, 'access', lambda p, mode, **kw: False if (
-        mode & os.W_OK and os.path.abspath(p) == os.path.abspath(directory)) else real_access(p, mode, **kw))
+    monkeypatch.setattr(
+        datafiles.os,
+        'access',
+        lambda p, mode, **kw: (
+            False
+            if (mode & os.W_OK and os.path.abspath(p) == os.path.abspath(directory))
+            else real_access(p, mode, **kw)
+        ),
+    )
 
 
 def snapshot(folder):
@@ -172,8 +182,7 @@ def test_no_network_gives_a_short_clear_error(data_dir, monkeypatch):
 def test_a_real_offline_download_prints_one_short_traceback(tmp_path):
     """Without network (as on this machine, or with an unresolvable host), the whole traceback stays short."""
     env = {**os.environ, 'D2LMINI_DATA_DIR': str(tmp_path)}
-    code = ('import d2lmini\n'
-            "d2lmini.download('http://unresolvable.invalid/timemachine.txt', sha1_hash='0' * 40)")
+    code = "import d2lmini\nd2lmini.download('http://unresolvable.invalid/timemachine.txt', sha1_hash='0' * 40)"
     out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     assert 'The above exception' not in out.stderr and 'During handling' not in out.stderr
@@ -198,6 +207,7 @@ def test_unreadable_file_gives_a_clear_error(data_dir, shared_file, monkeypatch)
 
     def denied(p):
         raise PermissionError(13, 'Permission denied', str(p))
+
     monkeypatch.setattr(datafiles, 'sha1_of', denied)  # as root, chmod 000 would not stop reading
     monkeypatch.setattr(pooch, 'retrieve', offline)
     with pytest.raises(d2lmini.DataUnavailableError, match='Cannot read') as info:
@@ -252,8 +262,7 @@ def test_good_file_raises_no_warning(data_dir, shared_file, monkeypatch):
 def test_import_is_light_and_writes_nothing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != 'D2LMINI_DATA_DIR'}
     env.update(HOME=str(tmp_path / 'home'), XDG_CACHE_HOME=str(tmp_path / 'cache'))
-    code = ('import sys, d2lmini\n'
-            'print(sorted(m for m in ("matplotlib", "ipywidgets", "pooch") if m in sys.modules))')
+    code = 'import sys, d2lmini\nprint(sorted(m for m in ("matplotlib", "ipywidgets", "pooch") if m in sys.modules))'
     out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == '[]'
     assert not (tmp_path / 'cache').exists() and not (tmp_path / 'home').exists()
@@ -265,13 +274,22 @@ def test_a_mirror_url_redirects_d2l_downloads(data_dir, shared_file, monkeypatch
     monkeypatch.setenv('D2LMINI_DATA_URL', 'https://mirror.example/d2l-data')  # the final '/' is added
     d2lmini.download(URL)
     d2lmini.download('http://elsewhere.example/other.txt')  # only D2L's server is redirected
-    assert [url for url, _ in calls] == ['https://mirror.example/d2l-data/timemachine.txt',
-                                         'http://elsewhere.example/other.txt']
+    assert [url for url, _ in calls] == [
+        'https://mirror.example/d2l-data/timemachine.txt',
+        'http://elsewhere.example/other.txt',
+    ]
 
 
-@pytest.mark.parametrize('value, hint', [('file:///srv/d2l/', 'set D2LMINI_DATA_DIR'), ('/srv/d2l', 'DATA_DIR'),
-                                         ('mirror.example/d2l/', 'http'), ('http:///d2l/', 'http'),
-                                         ('https://mirror.example/?token=1', 'folder')])
+@pytest.mark.parametrize(
+    'value, hint',
+    [
+        ('file:///srv/d2l/', 'set D2LMINI_DATA_DIR'),
+        ('/srv/d2l', 'DATA_DIR'),
+        ('mirror.example/d2l/', 'http'),
+        ('http:///d2l/', 'http'),
+        ('https://mirror.example/?token=1', 'folder'),
+    ],
+)
 def test_a_bad_mirror_url_is_a_clear_error(data_dir, monkeypatch, value, hint):
     monkeypatch.setattr(pooch, 'retrieve', offline)
     monkeypatch.setenv('D2LMINI_DATA_URL', value)

@@ -1,5 +1,6 @@
 """One table of editions (d2lmini.display.editions), read by the package, the book's extensions and tools; the
 page's language resolved once, at the public entry points."""
+
 import ast
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def functions_with_optional_lang():
                 args = node.args.args + node.args.kwonlyargs
                 defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults
                 defaults += node.args.kw_defaults
-                if any(a.arg == 'lang' and isinstance(d, ast.Constant) and d.value is None
-                       for a, d in zip(args, defaults)):
+                if any(
+                    a.arg == 'lang' and isinstance(d, ast.Constant) and d.value is None for a, d in zip(args, defaults)
+                ):
                     found.setdefault(str(path.relative_to(ROOT / 'd2lmini')), set()).add(node.name)
     return found
 
@@ -49,17 +51,26 @@ def test_the_labels_use_the_table_of_editions():
 
 def test_the_book_extension_reads_the_same_table():
     import page_language
+
     assert page_language.FOLDERS == {e.folder: e.html_lang for e in editions.EDITIONS}
     assert page_language.page_language('chapters/zh-hant/rnn-concise') == 'zh-Hant'
 
 
 def test_the_zh_hant_generator_reads_the_same_table():
     from tools import make_zh_hant
+
     assert make_zh_hant.SRC_DIR == ROOT / 'chapters' / 'zh' and make_zh_hant.OUT_DIR == ROOT / 'chapters' / 'zh-hant'
 
 
-@pytest.mark.parametrize('path, code', [('chapters/zh/rnn-concise', 'zh'), ('/x/chapters/en/a.md', 'en'),
-                                        ('chapters/zh-hant/b', 'zh-hant'), ('index', None)])
+@pytest.mark.parametrize(
+    'path, code',
+    [
+        ('chapters/zh/rnn-concise', 'zh'),
+        ('/x/chapters/en/a.md', 'en'),
+        ('chapters/zh-hant/b', 'zh-hant'),
+        ('index', None),
+    ],
+)
 def test_of_path_finds_the_edition_of_a_page(path, code):
     found = editions.of_path(path)
     assert (found.code if found else None) == code

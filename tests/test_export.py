@@ -5,6 +5,7 @@ best logits are nearly tied. ``greedy_float64`` replays the page's arithmetic in
 top-two margin; each parity test first asserts that margin is far above float32 noise, then demands identical
 text, so a tie can never pass or fail a test by luck. The test models get spread-out weights for that reason.
 """
+
 import copy
 import json
 import random
@@ -60,8 +61,16 @@ def run_node(payload, jobs, checks=(), scores=(), generations=()):
     ``[n, temperature, seed]``, ``score`` for each text of ``scores`` and ``generateScored`` for each of
     ``generations`` (like jobs); returns ``{text}``/``{ok}``/a score (``text probs nll total perplexity top``) or
     ``{error}`` for each, in that order."""
-    stdin = json.dumps({'js': str(MATH_JS), 'payload': payload, 'jobs': jobs, 'checks': list(checks),
-                        'scores': list(scores), 'generations': list(generations)})
+    stdin = json.dumps(
+        {
+            'js': str(MATH_JS),
+            'payload': payload,
+            'jobs': jobs,
+            'checks': list(checks),
+            'scores': list(scores),
+            'generations': list(generations),
+        }
+    )
     done = subprocess.run(['node', '-e', NODE_DRIVER], input=stdin, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -127,9 +136,17 @@ def test_each_generator_gets_its_own_id(model, vocab):
     assert len(ids) == 3
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    (dict(prefix=''), 'prefix is empty'), (dict(prefix='时间'), 'never saw'), (dict(length=10_001), 'between 0'),
-    (dict(temperature=-1), 'temperature'), (dict(temperature='hot'), 'temperature'), (dict(lang='fr'), 'lang')])
+@pytest.mark.parametrize(
+    'kwargs, message',
+    [
+        (dict(prefix=''), 'prefix is empty'),
+        (dict(prefix='时间'), 'never saw'),
+        (dict(length=10_001), 'between 0'),
+        (dict(temperature=-1), 'temperature'),
+        (dict(temperature='hot'), 'temperature'),
+        (dict(lang='fr'), 'lang'),
+    ],
+)
 def test_html_generator_rejects_bad_settings(model, vocab, kwargs, message):
     with pytest.raises((TypeError, ValueError), match=message):
         export.html_generator(model, vocab, **kwargs)
@@ -158,8 +175,16 @@ def test_node_normalizes_prefixes_like_python(model, vocab):
     prefixes = [''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(300)]
     prefixes += ["It's 1895!", '  two   spaces ', 'tab\tnew\nline', 'café', '中文 text', '😀']
     limit = limits.MAX_PREFIX  # the limit counts characters as Python does (an emoji is one, not two UTF-16 units)
-    prefixes += ['x' * limit, 'x' * (limit + 1), 'the time ' * 116508, '😀' * (limit // 2 + 1), '😀' * (limit + 1),
-                 'é' * 5000, 'x' * (limit - 1) + '😀', '\ud800' * (limit + 1)]
+    prefixes += [
+        'x' * limit,
+        'x' * (limit + 1),
+        'the time ' * 116508,
+        '😀' * (limit // 2 + 1),
+        '😀' * (limit + 1),
+        'é' * 5000,
+        'x' * (limit - 1) + '😀',
+        '\ud800' * (limit + 1),
+    ]
     results = run_node(export.export_weights(model, vocab), [[p, 0, 0, 0] for p in prefixes])
     for prefix, result in zip(prefixes, results):
         try:
@@ -193,8 +218,15 @@ def test_python_replays_the_pages_sampling(model, vocab):
     """sample_float64 draws what the page draws (same seed, temperature, arithmetic), so the text shown before the
     page's script runs is the text the page then generates; and html_snippet carries it."""
     payload = export.export_weights(model, vocab)
-    jobs = [[prefix, 300, temperature, seed] for prefix, temperature, seed in
-            [('it has', 1.0, 0), ('it has', 0.7, 3), ('the time traveller', 1.5, 12), ('t', 0.2, 4294967295)]]
+    jobs = [
+        [prefix, 300, temperature, seed]
+        for prefix, temperature, seed in [
+            ('it has', 1.0, 0),
+            ('it has', 0.7, 3),
+            ('the time traveller', 1.5, 12),
+            ('t', 0.2, 4294967295),
+        ]
+    ]
     page = [r['text'] for r in run_node(payload, jobs)]
     assert page == [export.sample_float64(payload, *job) for job in jobs]
     snippet = export.html_snippet(model, vocab, prefix='it has', length=60, temperature=0.8, seed=5)
@@ -237,8 +269,11 @@ def test_node_keeps_the_same_limits_as_python(model, vocab):
         assert ('ok' in result) == python_accepts(*check), (check, result)
     assert sum('ok' in r for r in results) == 3 + 7 + 3  # both sides accept some and refuse others
     refused = {r['error'].split(',')[0] for r in results if 'error' in r}
-    assert refused == {'the number of characters must be a whole number between 0 and 10', 'temperature must be 0 '
-                       '(greedy) or a finite number above 0 and at most 2', 'the seed must be a whole number from 0 to 4'}
+    assert refused == {
+        'the number of characters must be a whole number between 0 and 10',
+        'temperature must be 0 (greedy) or a finite number above 0 and at most 2',
+        'the seed must be a whole number from 0 to 4',
+    }
 
 
 def test_export_refuses_non_finite_weights(model, vocab):

@@ -5,6 +5,7 @@ image's ``alt``; without it the alt is the image's file path. English pages desc
 characters), Chinese pages in Chinese, in their own script (checked with OpenCC t2s: it leaves a Simplified
 description unchanged and changes a Traditional one).
 """
+
 import re
 from functools import cache
 from pathlib import Path
@@ -21,13 +22,18 @@ FILE_NAME = re.compile(r'\.(png|jpe?g|svg|gif|webp|pdf)$|[/\\]', re.IGNORECASE)
 @cache
 def _opencc(config):
     import opencc
+
     return opencc.OpenCC(config)
 
 
 def figure_cells(nb):
     """``[(index, cell)]`` of the code cells with an image output."""
-    return [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == 'code' and any(
-        key.startswith('image/') for output in cell.get('outputs', []) for key in output.get('data', {}))]
+    return [
+        (i, cell)
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == 'code'
+        and any(key.startswith('image/') for output in cell.get('outputs', []) for key in output.get('data', {}))
+    ]
 
 
 def alt_problem(alt, lang):
@@ -47,8 +53,11 @@ def alt_problem(alt, lang):
 
 
 def figure_problems(nb, lang):
-    return [f'cell {i}: {problem}' for i, cell in figure_cells(nb)
-            if (problem := alt_problem(cell.metadata.get('mystnb', {}).get('image', {}).get('alt'), lang))]
+    return [
+        f'cell {i}: {problem}'
+        for i, cell in figure_cells(nb)
+        if (problem := alt_problem(cell.metadata.get('mystnb', {}).get('image', {}).get('alt'), lang))
+    ]
 
 
 @pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: f'{p.parent.name}/{p.name}')
@@ -70,19 +79,31 @@ def _figure(alt=None):
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1'), cell])
 
 
-@pytest.mark.parametrize('alt, lang, problem', [
-    (None, 'en', 'no alt text'), ('  ', 'zh', 'no alt text'),
-    ('../../_images/3cfc17.png', 'en', 'file name'), ('曲线.png', 'zh', 'file name'),
-    ('Perplexity falls; 困惑度下降', 'en', 'Chinese characters'),
-    ('Perplexity falls over 100 epochs', 'zh', 'not written in Chinese'),
-    ('训练困惑度下降', 'zh-hant', 'not in the script'), ('訓練困惑度下降', 'zh', 'not in the script')])
+@pytest.mark.parametrize(
+    'alt, lang, problem',
+    [
+        (None, 'en', 'no alt text'),
+        ('  ', 'zh', 'no alt text'),
+        ('../../_images/3cfc17.png', 'en', 'file name'),
+        ('曲线.png', 'zh', 'file name'),
+        ('Perplexity falls; 困惑度下降', 'en', 'Chinese characters'),
+        ('Perplexity falls over 100 epochs', 'zh', 'not written in Chinese'),
+        ('训练困惑度下降', 'zh-hant', 'not in the script'),
+        ('訓練困惑度下降', 'zh', 'not in the script'),
+    ],
+)
 def test_a_missing_or_wrong_description_is_reported(alt, lang, problem):
     problems = figure_problems(_figure(alt), lang)
     assert len(problems) == 1 and problem in problems[0] and problems[0].startswith('cell 1:')
 
 
-@pytest.mark.parametrize('alt, lang', [
-    ('Training perplexity falls towards 1 over 20 epochs.', 'en'),
-    ('训练困惑度在 20 个迭代周期中降向 1。', 'zh'), ('訓練困惑度在 20 個迭代週期中降向 1。', 'zh-hant')])
+@pytest.mark.parametrize(
+    'alt, lang',
+    [
+        ('Training perplexity falls towards 1 over 20 epochs.', 'en'),
+        ('训练困惑度在 20 个迭代周期中降向 1。', 'zh'),
+        ('訓練困惑度在 20 個迭代週期中降向 1。', 'zh-hant'),
+    ],
+)
 def test_a_description_in_the_page_language_passes(alt, lang):
     assert figure_problems(_figure(alt), lang) == []

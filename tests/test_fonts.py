@@ -1,4 +1,5 @@
 """Chinese labels in figures: a CJK font behind the default one on Chinese pages, a clear warning when none exists."""
+
 import warnings
 
 import matplotlib
@@ -36,6 +37,7 @@ def test_english_pages_keep_the_default_fonts():
 @pytest.mark.parametrize('lang, script', [('zh', 'SC'), ('zh-hant', 'TC')])
 def test_chinese_labels_draw_without_missing_glyphs(lang, script):
     import matplotlib.pyplot as plt
+
     font = fonts.use_page_fonts(lang)
     assert font.endswith(script) or 'CJK' not in font
     assert rcParams['font.family'][-1] == font and rcParams['font.family'][0] != font  # a fallback, not the default

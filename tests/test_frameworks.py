@@ -1,4 +1,5 @@
 """The frameworks page's shared machinery (d2lmini.book.frameworks, framework_table) and its recorded MXNet run."""
+
 import ast
 import importlib.metadata
 import os
@@ -41,6 +42,7 @@ def torch_functions(model, lr=1.0):
     def logits(X):
         with torch.no_grad():
             return model(torch.from_numpy(X).long()).numpy()
+
     return step, logits
 
 
@@ -137,16 +139,28 @@ def test_the_clock_stops_after_the_last_loss_is_read(windows):
         def __call__(self):
             self.now += 1
             return self.now
+
     clock = Clock()
     zeros = lambda X: np.zeros(X.shape + (len(windows.tokens),))  # noqa: E731
-    run = train('late', 'cpu', lambda X, Y: LateLoss(clock), zeros, windows, 2, num_preds=2, clock=clock,
-                cpu_clock=lambda: 0.0)
+    run = train(
+        'late', 'cpu', lambda X, Y: LateLoss(clock), zeros, windows, 2, num_preds=2, clock=clock, cpu_clock=lambda: 0.0
+    )
     assert run.epoch_seconds == [11, 11]  # the 10 spent reading the loss are inside each epoch's time
 
 
 def test_run_rows_round_trip_and_a_damaged_row_is_named():
-    run = Run('X', 'cpu', [5.0, 1.0, 3.0], [5.0, 1.0, 6.0], [9.0, 8.0, 7.5], 'it hasqq', 'it has a', 100, 5,
-              recorded={'date': '2026-01-01', 'command': 'python x.py'})
+    run = Run(
+        'X',
+        'cpu',
+        [5.0, 1.0, 3.0],
+        [5.0, 1.0, 6.0],
+        [9.0, 8.0, 7.5],
+        'it hasqq',
+        'it has a',
+        100,
+        5,
+        recorded={'date': '2026-01-01', 'command': 'python x.py'},
+    )
     back = Run.from_row(run.as_row())
     assert back == run and back.seconds_per_epoch == 2.0 and back.seconds_range == (1.0, 3.0)  # epoch 1 apart
     assert back.cpu_share == 1.5 and back.tokens_per_second == 50
@@ -156,9 +170,23 @@ def test_run_rows_round_trip_and_a_damaged_row_is_named():
 
 def test_table_groups_recorded_runs_in_the_pages_language():
     live = Run('JAX', 'cpu', [2.0, 0.5, 0.7], [2.0, 0.5, 0.7], [12.0, 9.0, 8.5], 'a', 'b', 1000, 2876)
-    old = Run('MXNet', 'cpu', [3.0, 1.0, 1.0], [3.0, 1.0, 1.0], [13.0, 10.0, 8.9], 'a', 'b', 1000, 2908,
-              recorded={'date': '2026-11-27', 'command': 'python benchmarks/record_mxnet.py', 'threads': 1,
-                        'device_name': 'EPYC'})
+    old = Run(
+        'MXNet',
+        'cpu',
+        [3.0, 1.0, 1.0],
+        [3.0, 1.0, 1.0],
+        [13.0, 10.0, 8.9],
+        'a',
+        'b',
+        1000,
+        2908,
+        recorded={
+            'date': '2026-11-27',
+            'command': 'python benchmarks/record_mxnet.py',
+            'threads': 1,
+            'device_name': 'EPYC',
+        },
+    )
     text = repr(framework_table.table([live], [old], lang='zh'))
     assert '框架' in text and '在本页运行' in text and '2026-11-27 记录：EPYC，CPU 线程数：1' in text
     assert 'python benchmarks/record_mxnet.py' in text.splitlines()[0]  # the caption names the command
@@ -167,6 +195,7 @@ def test_table_groups_recorded_runs_in_the_pages_language():
     with pytest.raises(ValueError, match='different numbers of epochs'):
         framework_table.table([live], [Run('Y', 'cpu', [1.0], [1.0], [9.0], 'a', 'b', 1, 1)])
     import matplotlib
+
     matplotlib.use('Agg')
     ax = framework_table.plot([live], [old], lang='en')
     assert [line.get_linestyle() for line in ax.lines] == ['-', '--'] and ax.get_xlabel() == 'epoch'
@@ -177,8 +206,9 @@ def test_recorded_mxnet_run_is_complete_and_matches_the_page():
     assert [r.framework for r in runs] == ['MXNet 1.9.1']
     (run,) = runs
     assert run.recorded['epochs'] == len(run.val_ppl) == len(run.epoch_seconds) == len(run.cpu_seconds) == 40
-    assert run.recorded['command'].startswith(f"OMP_NUM_THREADS={run.recorded['threads']} python "
-                                              'benchmarks/record_mxnet.py')
+    assert run.recorded['command'].startswith(
+        f'OMP_NUM_THREADS={run.recorded["threads"]} python benchmarks/record_mxnet.py'
+    )
     assert 0.5 < run.cpu_share < 1.5  # one busy thread
     assert run.recorded['numpy'] == '1.23.5' and re.fullmatch(r'\d{4}-\d\d-\d\d', run.recorded['date'])
     assert run.val_ppl[-1] < 9 and run.trained.startswith('it has')
@@ -192,7 +222,7 @@ def test_recorded_mxnet_run_is_complete_and_matches_the_page():
 def test_pages_show_the_mxnet_model_that_ran():
     source = (ROOT / 'benchmarks' / 'mxnet_rnn.py').read_text(encoding='utf-8')
     cls = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == 'RNNLM')
-    code = '\n'.join(source.splitlines()[cls.lineno - 1:cls.end_lineno])  # whole lines: trailing comments too
+    code = '\n'.join(source.splitlines()[cls.lineno - 1 : cls.end_lineno])  # whole lines: trailing comments too
     pages = sorted((ROOT / 'chapters').glob('*/rnn-frameworks.md'))
     assert pages
     for page in pages:
@@ -202,6 +232,7 @@ def test_pages_show_the_mxnet_model_that_ran():
 
 def test_framework_extra_is_pinned_to_cpu_builds_and_installed():
     from packaging.requirements import Requirement
+
     extra = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['optional-dependencies']['frameworks']
     reqs = [Requirement(r) for r in extra]
     assert all(str(r.specifier).startswith('==') for r in reqs)
@@ -218,14 +249,19 @@ def test_framework_extra_is_pinned_to_cpu_builds_and_installed():
             assert importlib.metadata.version(r.name) == str(r.specifier)[2:], r.name
 
 
-@pytest.mark.parametrize('threads, message', [('1', 'has no bin/python'), ('two', 'positive integer'),
-                                              (None, 'set OMP_NUM_THREADS')])
+@pytest.mark.parametrize(
+    'threads, message', [('1', 'has no bin/python'), ('two', 'positive integer'), (None, 'set OMP_NUM_THREADS')]
+)
 def test_mxnet_recorder_refuses_bad_settings_and_keeps_files(tmp_path, threads, message):
     (tmp_path / 'venv').mkdir()
     (tmp_path / 'venv' / 'keep.txt').write_text('mine')
     env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
     env.update({} if threads is None else {'OMP_NUM_THREADS': threads})
-    proc = subprocess.run([sys.executable, str(ROOT / 'benchmarks' / 'record_mxnet.py'), '--venv',
-                           str(tmp_path / 'venv'), '--dry-run'], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / 'benchmarks' / 'record_mxnet.py'), '--venv', str(tmp_path / 'venv'), '--dry-run'],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode != 0 and message in proc.stderr
     assert (tmp_path / 'venv' / 'keep.txt').read_text() == 'mine'

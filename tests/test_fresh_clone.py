@@ -6,6 +6,7 @@ from a mirror of D2L's server on 127.0.0.1 named by ``D2LMINI_DATA_URL`` (pooch 
 as a contributor's clone gets it from D2L's server. Only ``tests/test_data.py``, which reads the corpus, runs
 here, to keep this quick; the whole ``make unit`` in such a clone is run by hand (``tools/README.md``).
 """
+
 import os
 import subprocess
 import sys
@@ -23,9 +24,26 @@ def test_a_fresh_clone_downloads_the_data_and_passes(tmp_path, mirror):
     assert not (clone.parent / 'shared').exists()
     env = {k: v for k, v in os.environ.items() if k not in ('D2LMINI_DATA_DIR', 'PYTHONPATH')}
     env.update(PYTHONPATH=str(clone), XDG_CACHE_HOME=str(cache), D2LMINI_DATA_URL=url)
-    out = subprocess.run([sys.executable, '-m', 'pytest', '-rs', '-p', 'no:cacheprovider', '-p', 'no:xdist',
-                          'tests/test_data.py', '-k', 'd2l_definition or same_vocab'],
-                         cwd=clone, env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'pytest',
+            '-rs',
+            '-p',
+            'no:cacheprovider',
+            '-p',
+            'no:xdist',
+            'tests/test_data.py',
+            '-k',
+            'd2l_definition or same_vocab',
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert f"d2lmini's cache (from {url}timemachine.txt" in out.stdout, out.stdout[:2000]
     assert datafiles.sha1_of(cache / 'd2lmini' / 'timemachine.txt') == datafiles.DATA_SHA1

@@ -3,6 +3,7 @@
 Normalization (as the training text): letters are lower-cased and every run of other ASCII characters becomes one
 space, e.g. ``"It's 1895!"`` -> ``"it s "`` and ``"THE  Time\\n"`` -> ``"the time "``. Non-ASCII is an error.
 """
+
 import inspect
 import math
 
@@ -34,9 +35,16 @@ def chars(vocab):
     return {t for t in vocab.idx_to_token if len(t) == 1}
 
 
-@pytest.mark.parametrize('prefix, expected', [
-    ("It's 1895!", 'it s '), ('THE  Time\n', 'the time '), ('traveller', 'traveller'), ('...', ' '),
-    ('a-b_c', 'a b c')])
+@pytest.mark.parametrize(
+    'prefix, expected',
+    [
+        ("It's 1895!", 'it s '),
+        ('THE  Time\n', 'the time '),
+        ('traveller', 'traveller'),
+        ('...', ' '),
+        ('a-b_c', 'a b c'),
+    ],
+)
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 @pytest.mark.parametrize('method', ['predict', 'sample'])
 def test_prefix_is_normalized_like_the_training_text(models, vocab, kind, method, prefix, expected):
@@ -56,8 +64,12 @@ def test_predict_length_prefix_and_alphabet(models, vocab, kind, prefix, num_pre
 
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 @SETTINGS
-@given(prefix=ascii_prefixes, num_preds=st.integers(0, 30), seed=st.integers(0, d2lmini.MAX_SEED),
-       temperature=st.floats(min_value=1e-300, max_value=d2lmini.MAX_TEMPERATURE))
+@given(
+    prefix=ascii_prefixes,
+    num_preds=st.integers(0, 30),
+    seed=st.integers(0, d2lmini.MAX_SEED),
+    temperature=st.floats(min_value=1e-300, max_value=d2lmini.MAX_TEMPERATURE),
+)
 def test_sample_is_valid_and_reproducible_under_seed(models, vocab, kind, prefix, num_preds, seed, temperature):
     out = models[kind].sample(prefix, num_preds, vocab, temperature=temperature, seed=seed)
     assert out == models[kind].sample(prefix, num_preds, vocab, temperature=temperature, seed=seed)
@@ -117,11 +129,12 @@ def test_empty_prefix_is_rejected(models, vocab, kind):
         models[kind].predict('', 5, vocab)
 
 
-@pytest.mark.parametrize('prefix, shown', [('café', "'é'"), ('时间机器', "'时'"), ('time 🙂', "'🙂'"),
-                                           ('naïve Ångström', "'Å'")])
+@pytest.mark.parametrize(
+    'prefix, shown', [('café', "'é'"), ('时间机器', "'时'"), ('time 🙂', "'🙂'"), ('naïve Ångström', "'Å'")]
+)
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 def test_non_ascii_prefix_is_rejected_naming_the_characters(models, vocab, kind, prefix, shown):
-    with pytest.raises(ValueError, match=f"never saw: .*{shown}.*letters a-z"):
+    with pytest.raises(ValueError, match=f'never saw: .*{shown}.*letters a-z'):
         models[kind].predict(prefix, 5, vocab)
 
 
@@ -131,11 +144,18 @@ def test_non_string_prefix_is_rejected(models, vocab, prefix):
         models['concise'].predict(prefix, 5, vocab)
 
 
-@pytest.mark.parametrize('num_preds, error, message', [
-    (-1, ValueError, 'between 0 and 10,000 characters, got -1'),
-    (d2lmini.MAX_PREDS + 1, ValueError, 'between 0 and 10,000 characters, got 10,001'),
-    (10**100, ValueError, 'between 0 and 10,000'), (True, TypeError, 'an integer, got True .bool'),
-    (5.0, TypeError, 'an integer.*float'), ('5', TypeError, 'an integer.*str'), (None, TypeError, 'an integer')])
+@pytest.mark.parametrize(
+    'num_preds, error, message',
+    [
+        (-1, ValueError, 'between 0 and 10,000 characters, got -1'),
+        (d2lmini.MAX_PREDS + 1, ValueError, 'between 0 and 10,000 characters, got 10,001'),
+        (10**100, ValueError, 'between 0 and 10,000'),
+        (True, TypeError, 'an integer, got True .bool'),
+        (5.0, TypeError, 'an integer.*float'),
+        ('5', TypeError, 'an integer.*str'),
+        (None, TypeError, 'an integer'),
+    ],
+)
 @pytest.mark.parametrize('method', ['predict', 'sample'])
 def test_bad_num_preds_is_rejected(models, vocab, method, num_preds, error, message):
     with pytest.raises(error, match=f'num_preds must be {message}'):
@@ -150,13 +170,23 @@ def test_max_preds_is_allowed_and_is_the_cap(models, vocab):
 RULE = 'temperature must be a finite number above 0 and at most 2 '
 
 
-@pytest.mark.parametrize('temperature, error, message', [
-    (0, ValueError, 'got 0; for greedy decoding use predict'), (-1.0, ValueError, 'got -1.0'),
-    (math.nan, ValueError, 'got nan'), (math.inf, ValueError, 'got inf'), (-math.inf, ValueError, 'got -inf'),
-    (10**400, ValueError, 'got -?a number of about 400 digits'), (2.0000001, ValueError, 'got 2.0000001'),
-    (3, ValueError, 'got 3'), ('hot', TypeError, "got 'hot' .str"), (True, TypeError, 'got True .bool'),
-    (None, TypeError, 'got None .NoneType.; for greedy decoding use predict'),
-    (torch.tensor(1.0), TypeError, 'got tensor')])
+@pytest.mark.parametrize(
+    'temperature, error, message',
+    [
+        (0, ValueError, 'got 0; for greedy decoding use predict'),
+        (-1.0, ValueError, 'got -1.0'),
+        (math.nan, ValueError, 'got nan'),
+        (math.inf, ValueError, 'got inf'),
+        (-math.inf, ValueError, 'got -inf'),
+        (10**400, ValueError, 'got -?a number of about 400 digits'),
+        (2.0000001, ValueError, 'got 2.0000001'),
+        (3, ValueError, 'got 3'),
+        ('hot', TypeError, "got 'hot' .str"),
+        (True, TypeError, 'got True .bool'),
+        (None, TypeError, 'got None .NoneType.; for greedy decoding use predict'),
+        (torch.tensor(1.0), TypeError, 'got tensor'),
+    ],
+)
 @pytest.mark.parametrize('kind', MODEL_KINDS)
 def test_bad_temperature_is_rejected(models, vocab, kind, temperature, error, message):
     with pytest.raises(error, match=f'{RULE}.*{message}'):

@@ -5,6 +5,7 @@ never another exception, never a hang (each example has a deadline; the limits b
 Each example makes one argument hostile (or none) and draws the others from their valid ranges, so every hostile
 value reaches the check it targets instead of an earlier check on another argument.
 """
+
 from datetime import timedelta
 
 import pytest
@@ -15,25 +16,39 @@ import d2lmini
 from d2lmini.generators import export, widgets
 from d2lmini.utils import preprocess
 
-PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3),
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=60, deadline=timedelta(seconds=3), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 NAMES = ('prefix', 'num_preds', 'length', 'temperature', 'seed')
 
 # Integers come only from the ranges named per argument: a valid length stays small, so each example is quick.
 big = st.one_of(st.integers(max_value=-1), st.integers(min_value=d2lmini.MAX_PREDS + 1))
-anything = st.one_of(st.none(), st.booleans(), big, st.floats(), st.text(max_size=6), st.binary(max_size=3),
-                     st.lists(st.integers(), max_size=2), st.complex_numbers())
-long_prefixes = st.builds(lambda unit, n: unit * n, st.sampled_from(['a', 'x ', '😀', 'é', '\n']),
-                          st.integers(990, 1010))
-prefixes = st.one_of(st.text(max_size=30), st.text(st.characters(max_codepoint=127), min_size=1, max_size=30),
-                     long_prefixes, anything)
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    big,
+    st.floats(),
+    st.text(max_size=6),
+    st.binary(max_size=3),
+    st.lists(st.integers(), max_size=2),
+    st.complex_numbers(),
+)
+long_prefixes = st.builds(
+    lambda unit, n: unit * n, st.sampled_from(['a', 'x ', '😀', 'é', '\n']), st.integers(990, 1010)
+)
+prefixes = st.one_of(
+    st.text(max_size=30), st.text(st.characters(max_codepoint=127), min_size=1, max_size=30), long_prefixes, anything
+)
 lengths = st.one_of(st.integers(0, 40), big, anything)
 temperatures = st.one_of(st.floats(0, 3), st.integers(-3, 3), anything)
 seeds = st.one_of(st.integers(0, d2lmini.MAX_SEED), big, anything)
 HOSTILE = {'prefix': prefixes, 'num_preds': lengths, 'temperature': temperatures, 'seed': seeds}
-VALID = {'prefix': st.text(st.characters(max_codepoint=127), min_size=1, max_size=30),
-         'num_preds': st.integers(0, 40), 'temperature': st.floats(1e-300, d2lmini.MAX_TEMPERATURE),
-         'seed': st.integers(0, d2lmini.MAX_SEED)}
+VALID = {
+    'prefix': st.text(st.characters(max_codepoint=127), min_size=1, max_size=30),
+    'num_preds': st.integers(0, 40),
+    'temperature': st.floats(1e-300, d2lmini.MAX_TEMPERATURE),
+    'seed': st.integers(0, d2lmini.MAX_SEED),
+}
 
 
 @st.composite
@@ -100,8 +115,12 @@ def test_html_snippet_answers_any_input(model, vocab, args):
 
 
 @PROPERTY
-@given(prefix=st.one_of(st.text(max_size=30), long_prefixes), num_preds=st.one_of(st.integers(0, 40), big),
-       seed=st.integers(), sample=st.booleans())
+@given(
+    prefix=st.one_of(st.text(max_size=30), long_prefixes),
+    num_preds=st.one_of(st.integers(0, 40), big),
+    seed=st.integers(),
+    sample=st.booleans(),
+)
 def test_the_panel_shows_text_or_a_message_for_any_field_values(model, vocab, prefix, num_preds, seed, sample):
     panel = widgets.generation_panel(model, vocab, num_preds=0)
     panel.prefix.value, panel.num_preds.value, panel.seed.value = prefix, num_preds, seed

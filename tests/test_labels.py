@@ -1,4 +1,5 @@
 """Reader-facing words in the page's language: how the language is found, and the generated zh-hant column."""
+
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def test_templates_keep_their_fields_in_every_language():
 
     def fields(key, lang):
         return sorted(f for _, f, _, _ in string.Formatter().parse(labels.label(key, lang)) if f)
+
     templated = {key for key in labels.TERMS if fields(key, 'en')}
     assert {'progress', 'summary', 'this_run', 'recorded', 'throughput', 'ppl_formula', 'char_prob'} <= templated
     for key in labels.TERMS:
@@ -68,6 +70,7 @@ def test_templates_keep_their_fields_in_every_language():
 def test_generated_traditional_column_is_current():
     """``_labels_zh_hant.py`` is what tools/make_zh_hant.py makes of the Chinese column (OpenCC + glossary)."""
     from tools import make_zh_hant
+
     generated = Path(labels.__file__).with_name('_labels_zh_hant.py').read_text(encoding='utf-8')
     assert make_zh_hant.labels_module() == generated, 'stale: run make notebooks'
 
@@ -83,5 +86,6 @@ def test_progress_line_speaks_chinese(capsys):
 
 def test_metrics_are_the_train_and_val_keys():
     from d2lmini.display.progress_line import metrics
+
     row = {'epoch': 3, 'time': 1.0, 'train_ppl': 1.0, 'val_acc': 0.5, 'seconds': 2, 'interrupted': True}
     assert metrics(row) == {'train_ppl': 1.0, 'val_acc': 0.5}

@@ -5,6 +5,7 @@ Each hostile value below is tried on every surface that takes it; each must answ
 limit; the panel shows that message instead of raising. The model is also checked: its vocabulary size, finite
 weights, its device, and an untrained model must not move torch's global random state.
 """
+
 import math
 from pathlib import Path
 
@@ -35,11 +36,17 @@ def run(surface, model, vocab, prefix='the', num_preds=5, temperature=UNSET, see
     if surface == 'predict':
         return model.predict(prefix, num_preds, vocab)
     if surface == 'sample':
-        return model.sample(prefix, num_preds, vocab, temperature=1.0 if temperature is UNSET else temperature,
-                            seed=None if seed is UNSET else seed)
+        return model.sample(
+            prefix,
+            num_preds,
+            vocab,
+            temperature=1.0 if temperature is UNSET else temperature,
+            seed=None if seed is UNSET else seed,
+        )
     if surface == 'html_snippet':
-        return export.html_snippet(model, vocab, prefix, num_preds, 0 if temperature is UNSET else temperature,
-                                   0 if seed is UNSET else seed)
+        return export.html_snippet(
+            model, vocab, prefix, num_preds, 0 if temperature is UNSET else temperature, 0 if seed is UNSET else seed
+        )
     panel = widgets.generation_panel(model, vocab)
     panel.mode.value = 'greedy' if temperature is UNSET and seed is UNSET else 'sample'
     panel.prefix.value, panel.num_preds.value = prefix, num_preds
@@ -54,21 +61,37 @@ def run(surface, model, vocab, prefix='the', num_preds=5, temperature=UNSET, see
 
 
 PREFIX_CASES = [
-    pytest.param('x' * (limits.MAX_PREFIX + 1), ValueError, 'prefix has 1,001 characters; the limit is 1,000: '
-                 'shorten it', id='1001 chars'),
+    pytest.param(
+        'x' * (limits.MAX_PREFIX + 1),
+        ValueError,
+        'prefix has 1,001 characters; the limit is 1,000: shorten it',
+        id='1001 chars',
+    ),
     pytest.param('the time ' * 116508, ValueError, 'prefix has 1,048,572 characters; the limit is 1,000', id='1 MB'),
     pytest.param('é' * 5000, ValueError, 'prefix has 5,000 characters', id='5000 non-ASCII'),  # length first
-    pytest.param('', ValueError, 'prefix is empty', id='empty')]
-LENGTH_CASES = [(-1, ValueError, 'between 0 and 10,000 characters, got -1'),
-                (10_001, ValueError, 'got 10,001'),
-                pytest.param(10**5000, ValueError, 'got a number of about 5000 digits', id='10**5000')]
-SEED_CASES = [(-1, ValueError, 'got -1'), (2**32, ValueError, 'got 4,294,967,296'),
-              (2**64, ValueError, 'got 18,446,744,073,709,551,616'), (10**21, ValueError, 'got 1,000,000,'),
-              pytest.param(10**5000, ValueError, 'about 5000 digits', id='10**5000')]
+    pytest.param('', ValueError, 'prefix is empty', id='empty'),
+]
+LENGTH_CASES = [
+    (-1, ValueError, 'between 0 and 10,000 characters, got -1'),
+    (10_001, ValueError, 'got 10,001'),
+    pytest.param(10**5000, ValueError, 'got a number of about 5000 digits', id='10**5000'),
+]
+SEED_CASES = [
+    (-1, ValueError, 'got -1'),
+    (2**32, ValueError, 'got 4,294,967,296'),
+    (2**64, ValueError, 'got 18,446,744,073,709,551,616'),
+    (10**21, ValueError, 'got 1,000,000,'),
+    pytest.param(10**5000, ValueError, 'about 5000 digits', id='10**5000'),
+]
 # Values of the wrong type: the panel's fields cannot hold them (a Text holds str, an IntText int).
-WRONG_TYPES = [('prefix', 42, 'prefix must be a string, got int'),
-               ('num_preds', 2.0, 'an integer, got 2.0'), ('num_preds', None, 'an integer, got None'),
-               ('seed', 1.5, 'got 1.5 .float'), ('seed', '0', "got '0' .str"), ('seed', True, 'got True .bool')]
+WRONG_TYPES = [
+    ('prefix', 42, 'prefix must be a string, got int'),
+    ('num_preds', 2.0, 'an integer, got 2.0'),
+    ('num_preds', None, 'an integer, got None'),
+    ('seed', 1.5, 'got 1.5 .float'),
+    ('seed', '0', "got '0' .str"),
+    ('seed', True, 'got True .bool'),
+]
 SEED_RULE = 'seed must be a whole number from 0 to 4,294,967,295'
 
 
@@ -103,9 +126,15 @@ def test_seed_range_is_the_same_everywhere(model, vocab, surface, seed, error, m
         run(surface, model, vocab, seed=seed)
 
 
-@pytest.mark.parametrize('surface, name, value, message', [
-    (surface, *case) for surface in ('predict', 'sample', 'html_snippet') for case in WRONG_TYPES
-    if not (surface == 'predict' and case[0] == 'seed')])  # predict takes no seed
+@pytest.mark.parametrize(
+    'surface, name, value, message',
+    [
+        (surface, *case)
+        for surface in ('predict', 'sample', 'html_snippet')
+        for case in WRONG_TYPES
+        if not (surface == 'predict' and case[0] == 'seed')
+    ],
+)  # predict takes no seed
 def test_values_of_the_wrong_type_are_named(model, vocab, surface, name, value, message):
     expected = {'num_preds': f'{length_name(surface)} must be ', 'seed': f'{SEED_RULE}.*'}.get(name, '')
     with pytest.raises(TypeError, match=expected + message):
@@ -124,12 +153,19 @@ def test_seed_range_is_two_to_the_32_and_seeds_do_not_wrap(model, vocab):
     assert len(texts) == 3
 
 
-@pytest.mark.parametrize('surface, temperature, message', [
-    ('sample', 0, 'above 0 and at most 2 .*got 0; for greedy decoding use predict'),
-    ('sample', None, 'got None .NoneType.; for greedy decoding use predict'),
-    ('sample', 2.5, 'at most 2 .*got 2.5'), ('sample', math.nan, 'got nan'),
-    ('html_snippet', 2.5, '0 .greedy. or a finite number above 0 and at most 2, got 2.5'),
-    ('html_snippet', -0.1, 'got -0.1'), ('html_snippet', math.inf, 'got inf'), ('html_snippet', None, 'got None')])
+@pytest.mark.parametrize(
+    'surface, temperature, message',
+    [
+        ('sample', 0, 'above 0 and at most 2 .*got 0; for greedy decoding use predict'),
+        ('sample', None, 'got None .NoneType.; for greedy decoding use predict'),
+        ('sample', 2.5, 'at most 2 .*got 2.5'),
+        ('sample', math.nan, 'got nan'),
+        ('html_snippet', 2.5, '0 .greedy. or a finite number above 0 and at most 2, got 2.5'),
+        ('html_snippet', -0.1, 'got -0.1'),
+        ('html_snippet', math.inf, 'got inf'),
+        ('html_snippet', None, 'got None'),
+    ],
+)
 def test_one_temperature_rule(model, vocab, surface, temperature, message):
     with pytest.raises((TypeError, ValueError), match=f'temperature must be .*{message}'):
         run(surface, model, vocab, temperature=temperature, seed=0)
@@ -146,8 +182,10 @@ def test_temperature_zero_is_greedy_in_the_page_only(model, vocab):
 def test_vocabulary_of_another_size_is_named(make_lm, vocab, surface):
     for model in (make_lm('concise', vocab_size=28), d2lmini.RNNLM(d2lmini.RNN(28, 8), 28)):  # trained-like, lazy
         small = d2lmini.Vocab(list('abc'))
-        with pytest.raises(ValueError, match='the model reads 28 tokens but the vocabulary has 4: pass the '
-                                             'vocabulary the model was trained with'):
+        with pytest.raises(
+            ValueError,
+            match='the model reads 28 tokens but the vocabulary has 4: pass the vocabulary the model was trained with',
+        ):
             if surface == 'panel':
                 widgets.generation_panel(model, small)
             else:
@@ -166,7 +204,7 @@ def test_non_finite_weights_are_refused(make_lm, vocab, surface, bad):
     model = make_lm('concise', vocab_size=28, num_hiddens=8)
     with torch.no_grad():
         model.rnn.rnn.weight_hh_l0[0, 0] = bad
-    expected = r"weights contain NaN or infinity \((rnn.rnn.weight_hh_l0|W_hh)\): its training diverged.*lr"
+    expected = r'weights contain NaN or infinity \((rnn.rnn.weight_hh_l0|W_hh)\): its training diverged.*lr'
     with pytest.raises(ValueError, match=expected):
         run(surface, model, vocab)
 
@@ -175,8 +213,11 @@ def test_non_finite_weights_are_refused(make_lm, vocab, surface, bad):
 @pytest.mark.parametrize('method', ['predict', 'sample'])
 def test_generating_from_an_untrained_model_keeps_the_global_random_state(kind, method, vocab):
     torch.manual_seed(0)
-    model = (d2lmini.RNNLM(d2lmini.RNN(28, 8), 28) if kind == 'concise'
-             else d2lmini.RNNLMScratch(d2lmini.RNNScratch(28, 8), 28))
+    model = (
+        d2lmini.RNNLM(d2lmini.RNN(28, 8), 28)
+        if kind == 'concise'
+        else d2lmini.RNNLMScratch(d2lmini.RNNScratch(28, 8), 28)
+    )
     state = torch.random.get_rng_state()
     kwargs = {'seed': 3, 'temperature': 1.0} if method == 'sample' else {}
     first = getattr(model, method)('the', 10, vocab, **kwargs)
@@ -184,9 +225,13 @@ def test_generating_from_an_untrained_model_keeps_the_global_random_state(kind, 
     assert getattr(model, method)('the', 10, vocab, **kwargs) == first  # the materialized weights stay
 
 
-@pytest.mark.parametrize('device, message', [
-    ('tpu', "device must name a device such as 'cpu' or 'cuda:0', got 'tpu'"),
-    ('meta', 'the model is on cpu but device is meta: leave device out, or move the model first')])
+@pytest.mark.parametrize(
+    'device, message',
+    [
+        ('tpu', "device must name a device such as 'cpu' or 'cuda:0', got 'tpu'"),
+        ('meta', 'the model is on cpu but device is meta: leave device out, or move the model first'),
+    ],
+)
 def test_a_wrong_device_is_named(model, vocab, device, message):
     with pytest.raises(ValueError, match=message):
         model.predict('the', 5, vocab, device=device)
@@ -205,13 +250,16 @@ def test_the_models_own_device_is_accepted(model, vocab):
 
 def test_messages_stay_short_for_huge_values():
     assert limits.show('x' * 10**6) == "'" + 'x' * 39 + '... (1,000,002 characters)'
-    assert limits.show(-10**5000) == '-a number of about 5000 digits'
+    assert limits.show(-(10**5000)) == '-a number of about 5000 digits'
     assert limits.show(12345) == '12,345'
 
 
 def test_the_readme_states_the_limits_the_code_keeps():
     readme = (Path(__file__).resolve().parents[1] / 'README.md').read_text(encoding='utf-8')
-    for stated in (f'`d2lmini.MAX_PREFIX` ({limits.MAX_PREFIX:,})', f'`d2lmini.MAX_PREDS` ({limits.MAX_PREDS:,})',
-                   f'`d2lmini.MAX_TEMPERATURE` ({limits.MAX_TEMPERATURE:g})',
-                   f'`d2lmini.MAX_SEED` ({limits.MAX_SEED:,}, that is 2<sup>32</sup> − 1)'):
+    for stated in (
+        f'`d2lmini.MAX_PREFIX` ({limits.MAX_PREFIX:,})',
+        f'`d2lmini.MAX_PREDS` ({limits.MAX_PREDS:,})',
+        f'`d2lmini.MAX_TEMPERATURE` ({limits.MAX_TEMPERATURE:g})',
+        f'`d2lmini.MAX_SEED` ({limits.MAX_SEED:,}, that is 2<sup>32</sup> − 1)',
+    ):
         assert stated in readme

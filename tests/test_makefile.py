@@ -1,4 +1,5 @@
 """`make book` sets up only when the set-up is not current (a stamp), so a second `make book` needs no network."""
+
 import os
 import shutil
 import subprocess
@@ -9,8 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ['requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'package.json', 'package-lock.json',
-          'tools/vendor_js.py']
+INPUTS = [
+    'requirements.txt',
+    'requirements-dev.txt',
+    'pyproject.toml',
+    'package.json',
+    'package-lock.json',
+    'tools/vendor_js.py',
+]
 
 
 @pytest.fixture
@@ -32,8 +39,14 @@ def planned(checkout):
     """What `make book` would run (make -n), with the virtual environment the stamp names."""
     env = {k: v for k, v in os.environ.items() if k not in ('MAKEFLAGS', 'MAKELEVEL', 'MFLAGS')}  # as if typed
     env['VIRTUAL_ENV'] = str(checkout / 'venv')
-    out = subprocess.run(['make', '-n', '--no-print-directory', 'book'], cwd=checkout, env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ['make', '-n', '--no-print-directory', 'book'],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout
 
 
@@ -41,8 +54,9 @@ def test_a_current_set_up_only_builds(checkout):
     assert planned(checkout).strip() == 'jupyter-book build . -W -n --keep-going'
 
 
-@pytest.mark.parametrize('change', ['requirements-dev.txt', 'package-lock.json', 'node_modules', 'venv',
-                                    'venv removed'])
+@pytest.mark.parametrize(
+    'change', ['requirements-dev.txt', 'package-lock.json', 'node_modules', 'venv', 'venv removed']
+)
 def test_a_stale_set_up_is_redone(checkout, change):
     if change == 'node_modules':
         (checkout / 'node_modules').rmdir()

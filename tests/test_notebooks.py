@@ -1,4 +1,5 @@
 """Structure of the chapter notebooks: pairs in sync, identical code across languages, setup cell, links, toc."""
+
 import ast
 from pathlib import Path
 
@@ -26,9 +27,14 @@ def program(source):
     tree = ast.parse(source)
     for node in ast.walk(tree):
         body = getattr(node, 'body', None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str) \
-                and isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module)):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+            and isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module))
+        ):
             node.body = body[1:] or [ast.Pass()]
     return ast.dump(tree)
 
@@ -54,7 +60,8 @@ def test_ipynb_was_executed_from_the_current_md(md):
     ipynb = md.with_suffix('.ipynb')
     assert ipynb.exists(), f'{ipynb.relative_to(ROOT)} is missing: run make notebooks'
     assert notebooks.recorded_hash(ipynb) == notebooks.source_hash(md), (
-        f'{ipynb.relative_to(ROOT)} is stale: {md.name} changed since it was executed. Run: make notebooks')
+        f'{ipynb.relative_to(ROOT)} is stale: {md.name} changed since it was executed. Run: make notebooks'
+    )
     a, b = jupytext.read(md), jupytext.read(ipynb)
     assert [(c.cell_type, c.source.strip()) for c in a.cells] == [(c.cell_type, c.source.strip()) for c in b.cells]
     assert [c.metadata.get('tags', []) for c in a.cells] == [c.metadata.get('tags', []) for c in b.cells]
@@ -120,6 +127,7 @@ def test_toc_lists_every_page_and_only_existing_ones():
             if 'file' in entry:
                 files.append(entry['file'])
             walk(entry.get('chapters', []) + entry.get('sections', []) + entry.get('parts', []))
+
     toc = yaml.safe_load((ROOT / '_toc.yml').read_text(encoding='utf-8'))
     walk(toc['parts'])
     listed = {str(Path(f).with_suffix('')) for f in files}

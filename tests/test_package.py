@@ -5,6 +5,7 @@ clone. ``test_wheel_from_a_clean_clone_runs_the_chapter_code`` does the same fro
 the wheel into an empty folder and runs chapter code from a folder outside the repository, with the wheel's copy
 first on the path (it asserts that the imported d2lmini is that copy).
 """
+
 import re
 import subprocess
 import sys
@@ -52,8 +53,11 @@ def test_the_setup_cell_and_the_book_name_one_repository():
     # links to is this one or a named outside project, so a changed repository.url leaves no stale link behind.
     outside = {'pytorch/pytorch', 'd2l-ai/d2l-en', 'd2l-ai/d2l-zh'}
     this = '/'.join(url.rstrip('/').split('/')[-2:])
-    linked = {m.group(1) for p in pages for m in re.finditer(r'https://github\.com/([\w.-]+/[\w.-]+)',
-                                                               p.read_text(encoding='utf-8'))}
+    linked = {
+        m.group(1)
+        for p in pages
+        for m in re.finditer(r'https://github\.com/([\w.-]+/[\w.-]+)', p.read_text(encoding='utf-8'))
+    }
     assert this in linked and linked <= outside | {this}, linked - outside - {this}
 
 
@@ -61,31 +65,46 @@ def test_the_setup_cell_and_the_book_name_one_repository():
 def wheel(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('wheel')
     subprocess.run(['git', 'clone', '--quiet', '--depth', '1', f'file://{ROOT}', str(tmp / 'clone')], check=True)
-    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '-w', str(tmp / 'dist'),
-                    str(tmp / 'clone')], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '-w', str(tmp / 'dist'), str(tmp / 'clone')],
+        check=True,
+        timeout=300,
+    )
     return next((tmp / 'dist').glob('d2lmini-*.whl'))
 
 
 def test_the_wheel_declares_the_pyproject_dependencies(wheel):
     import zipfile
+
     with zipfile.ZipFile(wheel) as zf:
         metadata = zf.read(next(n for n in zf.namelist() if n.endswith('.dist-info/METADATA'))).decode()
         names = zf.namelist()
-    declared = sorted(line.split(':', 1)[1].strip() for line in metadata.splitlines() if line.startswith('Requires-Dist:'))
+    declared = sorted(
+        line.split(':', 1)[1].strip() for line in metadata.splitlines() if line.startswith('Requires-Dist:')
+    )
     base = [d for d in declared if 'extra ==' not in d]
     from packaging.requirements import Requirement
+
     pin = lambda r: f'{r.name}{r.specifier}'  # noqa: E731
     extras = sorted(pin(Requirement(d)) for d in declared if 'extra == "frameworks"' in d)
     assert base == sorted(pyproject()['project']['dependencies'])
     assert extras == sorted(pin(Requirement(r)) for r in pyproject()['project']['optional-dependencies']['frameworks'])
     assert len(declared) == len(base) + len(extras)  # no other extra
-    for asset in ('generators/generator-math.js', 'generators/generator-page.js', 'generators/generator.css',
-                  'display/_labels_zh_hant.py', 'display/editions.py', 'book/recorded/speed.json',
-                  'book/recorded/init.json', 'book/recorded/frameworks.json', 'book/autoregressive.py'):
+    for asset in (
+        'generators/generator-math.js',
+        'generators/generator-page.js',
+        'generators/generator.css',
+        'display/_labels_zh_hant.py',
+        'display/editions.py',
+        'book/recorded/speed.json',
+        'book/recorded/init.json',
+        'book/recorded/frameworks.json',
+        'book/autoregressive.py',
+    ):
         assert f'd2lmini/{asset}' in names, f'{asset} is missing from the wheel'
 
 
-CHAPTER_CODE = textwrap.dedent('''
+CHAPTER_CODE = textwrap.dedent("""
     import sys, torch, d2lmini as d2l
     from d2lmini.generators import export, widgets
     assert d2l.__file__.startswith(sys.argv[1]), d2l.__file__
@@ -101,18 +120,22 @@ CHAPTER_CODE = textwrap.dedent('''
     from d2lmini.book import init_study, speed
     assert speed.recorded() and init_study.recorded()  # the recorded studies ship inside the package
     print('ok', len(model.predict('it has', 10, data.vocab)))
-''')
+""")
 
 
 def test_wheel_from_a_clean_clone_runs_the_chapter_code(wheel, tmp_path):
     target = tmp_path / 'site'
-    subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps', '--target', str(target),
-                    str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps', '--target', str(target), str(wheel)],
+        check=True,
+        timeout=300,
+    )
     script = tmp_path / 'chapter.py'
     script.write_text(CHAPTER_CODE, encoding='utf-8')
     env = {k: v for k, v in __import__('os').environ.items() if k != 'PYTHONPATH'}
     env.update(PYTHONPATH=str(target), MPLBACKEND='Agg')
-    result = subprocess.run([sys.executable, str(script), str(target)], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(script), str(target)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == 'ok 16'

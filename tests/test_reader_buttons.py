@@ -1,4 +1,5 @@
 """_ext/reader_buttons.py: the theme's launch and download buttons are pointed at the reader notebooks."""
+
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,14 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def buttons(pagename):
     """The header buttons sphinx-book-theme makes for ``pagename`` (as in 1.3: groups of labelled links)."""
     return [
-        {'label': 'download-buttons', 'buttons': [
-            {'label': 'download-source-button', 'url': f'../../_sources/{pagename}.ipynb'},
-            {'label': 'download-pdf-button', 'url': '#'}]},
-        {'label': 'launch-buttons', 'buttons': [
-            {'label': 'binder', 'url': f'https://mybinder.org/v2/gh/o/r/main?urlpath=tree/{pagename}.ipynb'},
-            {'label': 'colab', 'url': f'https://colab.research.google.com/github/o/r/blob/main/{pagename}.ipynb'},
-            {'label': 'thebe', 'url': None}]},
-        {'label': 'repository', 'url': 'https://github.com/o/r'}]
+        {
+            'label': 'download-buttons',
+            'buttons': [
+                {'label': 'download-source-button', 'url': f'../../_sources/{pagename}.ipynb'},
+                {'label': 'download-pdf-button', 'url': '#'},
+            ],
+        },
+        {
+            'label': 'launch-buttons',
+            'buttons': [
+                {'label': 'binder', 'url': f'https://mybinder.org/v2/gh/o/r/main?urlpath=tree/{pagename}.ipynb'},
+                {'label': 'colab', 'url': f'https://colab.research.google.com/github/o/r/blob/main/{pagename}.ipynb'},
+                {'label': 'thebe', 'url': None},
+            ],
+        },
+        {'label': 'repository', 'url': 'https://github.com/o/r'},
+    ]
 
 
 def redirected(pagename, srcdir=ROOT):
@@ -29,9 +39,12 @@ def redirected(pagename, srcdir=ROOT):
 def test_launch_and_download_open_the_reader_notebook():
     assert (ROOT / 'notebooks' / 'zh' / 'rnn-concise.ipynb').is_file()
     assert redirected('chapters/zh/rnn-concise') == [
-        '../../_notebooks/zh/rnn-concise.ipynb', '#',
+        '../../_notebooks/zh/rnn-concise.ipynb',
+        '#',
         'https://mybinder.org/v2/gh/o/r/main?urlpath=tree/notebooks/zh/rnn-concise.ipynb',
-        'https://colab.research.google.com/github/o/r/blob/main/notebooks/zh/rnn-concise.ipynb', None]
+        'https://colab.research.google.com/github/o/r/blob/main/notebooks/zh/rnn-concise.ipynb',
+        None,
+    ]
 
 
 def test_pages_outside_chapters_keep_their_buttons():

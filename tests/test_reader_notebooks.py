@@ -1,5 +1,6 @@
 """Reader notebooks (tools/reader/reader_notebooks.py, reader_markdown.py): current, free of MyST, converted
 right."""
+
 from pathlib import Path
 
 import nbformat
@@ -23,8 +24,11 @@ def rendered():
 
 def test_every_chapter_notebook_has_a_current_reader_notebook(rendered):
     assert len(rendered) == len(CHAPTERS) >= 12
-    stale = [str(p.relative_to(ROOT)) for p, text in rendered.items()
-             if not p.is_file() or p.read_text(encoding='utf-8') != text]
+    stale = [
+        str(p.relative_to(ROOT))
+        for p, text in rendered.items()
+        if not p.is_file() or p.read_text(encoding='utf-8') != text
+    ]
     assert not stale, f'{", ".join(stale)} is stale: its chapter notebook changed. Run: make notebooks'
 
 
@@ -69,9 +73,18 @@ def page(tmp_path, glue=None, lang='en', labels=None):
     path.parent.mkdir(parents=True)
     nb = nbformat.v4.new_notebook()
     for name, value in (glue or {}).items():
-        nb.cells.append(nbformat.v4.new_code_cell('glue()', outputs=[nbformat.v4.new_output(
-            'display_data', data={'application/papermill.record/text/plain': repr(value)},
-            metadata={'scrapbook': {'name': name, 'mime_prefix': 'application/papermill.record/'}})]))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                'glue()',
+                outputs=[
+                    nbformat.v4.new_output(
+                        'display_data',
+                        data={'application/papermill.record/text/plain': repr(value)},
+                        metadata={'scrapbook': {'name': name, 'mime_prefix': 'application/papermill.record/'}},
+                    )
+                ],
+            )
+        )
     return reader_markdown.Page(path, nb, labels or {})
 
 
@@ -81,8 +94,10 @@ def markdown(pg, text):
 
 def test_glue_roles_are_formatted_as_the_book_formats_them(tmp_path):
     pg = page(tmp_path, glue={'ppl': 7.3712, 'date': '2026-11-27', 'n': 190})
-    assert markdown(pg, 'ends at {glue:text}`ppl:.2f` ({glue:text}`ppl:.0f`), {glue:text}`date`, '
-                        '{glue:text}`n:,d`') == 'ends at 7.37 (7), 2026-11-27, 190'
+    assert (
+        markdown(pg, 'ends at {glue:text}`ppl:.2f` ({glue:text}`ppl:.0f`), {glue:text}`date`, {glue:text}`n:,d`')
+        == 'ends at 7.37 (7), 2026-11-27, 190'
+    )
     assert markdown(pg, 'code `{glue:text}`ppl`` stays') == 'code `{glue:text}`ppl`` stays'
     with pytest.raises(ValueError, match="no glued text/plain value 'missing'"):
         markdown(pg, '{glue:text}`missing:.2f`')
@@ -109,29 +124,44 @@ def test_glue_directives_paste_the_glued_output(tmp_path):
 def test_a_break_between_chinese_sentences_is_joined_as_in_the_book(tmp_path):
     pg = page(tmp_path, lang='zh')
     assert markdown(pg, '第一句。\n第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。') == (
-        '第一句。第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。')
+        '第一句。第二句，\n`x` 第三句。\nEnglish.\n## 标题\n正文。'
+    )
 
 
 def test_execution_counts_run_on_without_the_hidden_cells():
-    cells = [nbformat.v4.new_code_cell('a', execution_count=3), nbformat.v4.new_code_cell('b'),
-             nbformat.v4.new_code_cell('c', execution_count=7, outputs=[nbformat.v4.new_output(
-                 'execute_result', data={'text/plain': '1'}, execution_count=7)])]
+    cells = [
+        nbformat.v4.new_code_cell('a', execution_count=3),
+        nbformat.v4.new_code_cell('b'),
+        nbformat.v4.new_code_cell(
+            'c',
+            execution_count=7,
+            outputs=[nbformat.v4.new_output('execute_result', data={'text/plain': '1'}, execution_count=7)],
+        ),
+    ]
     cells = reader_notebooks.renumbered(cells)
     assert [c.execution_count for c in cells] == [1, None, 2] and cells[2].outputs[0].execution_count == 2
 
 
 def test_references_and_md_links_point_to_sibling_reader_notebooks(tmp_path):
     other = tmp_path / 'chapters' / 'zh' / 'other.ipynb'
-    pg = page(tmp_path, labels={'sec-other': (other, '别的一节', None), 'sec-part': (other, '一部分', 'sec-part'),
-                                'sec-here': (tmp_path / 'chapters' / 'en' / 'page.ipynb', 'Here', 'sec-here')})
+    pg = page(
+        tmp_path,
+        labels={
+            'sec-other': (other, '别的一节', None),
+            'sec-part': (other, '一部分', 'sec-part'),
+            'sec-here': (tmp_path / 'chapters' / 'en' / 'page.ipynb', 'Here', 'sec-here'),
+        },
+    )
     other.parent.mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(), other)
     reader_markdown.CHAPTERS, saved = tmp_path / 'chapters', reader_markdown.CHAPTERS
     try:
         assert markdown(pg, 'See {ref}`sec-other`, [it](../zh/other.md#part), [web](https://x.org/a.md).') == (
-            'See [别的一节](../zh/other.ipynb), [it](../zh/other.ipynb#part), [web](https://x.org/a.md).')
+            'See [别的一节](../zh/other.ipynb), [it](../zh/other.ipynb#part), [web](https://x.org/a.md).'
+        )
         assert markdown(pg, '{ref}`sec-part`, {ref}`back <sec-here>`') == (
-            '[一部分](../zh/other.ipynb#sec-part), [back](#sec-here)')
+            '[一部分](../zh/other.ipynb#sec-part), [back](#sec-here)'
+        )
         assert markdown(pg, '(sec-here)=\n## Here') == '<a id="sec-here"></a>\n\n## Here'
         with pytest.raises(ValueError, match='no chapter page'):
             markdown(pg, '[readme](../../README.md)')
@@ -141,11 +171,13 @@ def test_references_and_md_links_point_to_sibling_reader_notebooks(tmp_path):
 
 def test_solutions_fold_in_one_cell_and_collapse_across_cells(tmp_path):
     pg = page(tmp_path)
-    lines = reader_markdown.convert_lines(pg, '# T\n```{solution-start} ex\n:class: dropdown\n```\nAnswer.\n'
-                                              '```{solution-end}\n```\nAfter.'.split('\n'))
+    lines = reader_markdown.convert_lines(
+        pg, '# T\n```{solution-start} ex\n:class: dropdown\n```\nAnswer.\n```{solution-end}\n```\nAfter.'.split('\n')
+    )
     folded = reader_notebooks.solution_cells(pg, lines, 'c1')
     assert [c.source for c in folded] == [
-        '# T\n<details>\n<summary>Solution</summary>\n\nAnswer.\n\n</details>\nAfter.']
+        '# T\n<details>\n<summary>Solution</summary>\n\nAnswer.\n\n</details>\nAfter.'
+    ]
     source = 'Intro.\n```{solution-start} ex\n:class: dropdown\n```\nFirst.'
     lines = reader_markdown.convert_lines(pg, source.split('\n'))
     cells = reader_notebooks.solution_cells(pg, lines, 'c2')
@@ -158,8 +190,9 @@ def test_solutions_fold_in_one_cell_and_collapse_across_cells(tmp_path):
 def test_code_cells_keep_what_the_book_shows(tmp_path):
     out = nbformat.v4.new_output
     glue = out('display_data', data={'text/plain': '1'}, metadata={'scrapbook': {'name': 'a'}})
-    cell = nbformat.v4.new_code_cell('x', outputs=[out('stream', name='stdout', text='a'),
-                                                   out('stream', name='stderr', text='warn'), glue])
+    cell = nbformat.v4.new_code_cell(
+        'x', outputs=[out('stream', name='stdout', text='a'), out('stream', name='stderr', text='warn'), glue]
+    )
     cell.metadata['tags'] = ['remove-stderr', 'nbval-ignore-output', 'hide-input']
     new = reader_notebooks.code_cell(cell)
     assert [o.get('name') for o in new.outputs] == ['stdout'] and new.metadata == {'jupyter': {'source_hidden': True}}

@@ -4,6 +4,7 @@ The page computes in float64 from the float32 weights, PyTorch in float32, so th
 issue asks for every probability within 1e-4 and the perplexity within 1e-4 relative, which the parity tests
 demand. The untrained zero model's perplexity is exactly the vocabulary size, a value known without the code.
 """
+
 import math
 import random
 
@@ -18,8 +19,14 @@ from d2lmini.generators import export
 from d2lmini.scoring import score_table
 
 KINDS = ['scratch', 'concise']
-TEXTS = ['The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter.',
-         'I determined to descend and find where I could sleep.', 'qxz  zzq', 'ab', ' a', "It's 1895 -- isn't it?"]
+TEXTS = [
+    'The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter.',
+    'I determined to descend and find where I could sleep.',
+    'qxz  zzq',
+    'ab',
+    ' a',
+    "It's 1895 -- isn't it?",
+]
 
 
 @pytest.fixture(scope='module')
@@ -86,14 +93,18 @@ def test_an_untrained_lazy_model_is_scored_without_moving_the_global_random_stat
     assert torch.equal(torch.random.get_rng_state(), state) and 15 < s.perplexity < 60
 
 
-@pytest.mark.parametrize('text, error, message', [
-    ('', ValueError, 'text is empty: type a sentence to score'),
-    ('a', ValueError, 'text has only one character once normalized'),
-    ('?!', ValueError, 'only one character once normalized'),
-    ('x' * (limits.MAX_SCORE + 1), ValueError, 'text has 11,001 characters; the limit is 11,000: shorten it.'),
-    ('the time ' * 116508, ValueError, 'text has 1,048,572 characters'),
-    ('时间 machine', ValueError, "text contains characters the model never saw: '时' '间'"),
-    (42, TypeError, 'text must be a string, got int')])
+@pytest.mark.parametrize(
+    'text, error, message',
+    [
+        ('', ValueError, 'text is empty: type a sentence to score'),
+        ('a', ValueError, 'text has only one character once normalized'),
+        ('?!', ValueError, 'only one character once normalized'),
+        ('x' * (limits.MAX_SCORE + 1), ValueError, 'text has 11,001 characters; the limit is 11,000: shorten it.'),
+        ('the time ' * 116508, ValueError, 'text has 1,048,572 characters'),
+        ('时间 machine', ValueError, "text contains characters the model never saw: '时' '间'"),
+        (42, TypeError, 'text must be a string, got int'),
+    ],
+)
 def test_bad_text_gets_a_clear_message(model, vocab, text, error, message):
     with pytest.raises(error, match=message):
         model.score(text, vocab)
@@ -123,8 +134,17 @@ def test_html_shades_every_character_after_the_first(model, vocab):
 
 
 def test_shading_levels_follow_the_bounds():
-    assert [shading.level(p) for p in (1, 0.5, 0.4999, 0.2, 0.05, 0.0499, 0.01, 0.0099, 0)] == [0, 0, 1, 1, 2, 3, 3,
-                                                                                                   4, 4]
+    assert [shading.level(p) for p in (1, 0.5, 0.4999, 0.2, 0.05, 0.0499, 0.01, 0.0099, 0)] == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
     rules = shading.css()
     assert all(f'.d2lmini-p{k} ' in rules for k in range(5)) and 'dotted' in rules and 'dashed' in rules
     assert [text for _, text in shading.legend_items()] == ['p ≥ 0.5', '0.2–0.5', '0.05–0.2', '0.01–0.05', 'p < 0.01']
@@ -140,9 +160,10 @@ def test_score_table_in_the_pages_language(model, vocab, make_lm):
 
 # --- the page's math (generator-math.js in Node) against Python ------------------------------------------------
 
+
 def long_text(raw_text, n=limits.MAX_SCORE):
     """n characters of the book (the limit by default): a long text makes float32 and float64 drift, if they do."""
-    return d2lmini.preprocess(raw_text)[20_000:20_000 + n]
+    return d2lmini.preprocess(raw_text)[20_000 : 20_000 + n]
 
 
 def assert_agree(result, expected):
@@ -165,8 +186,16 @@ def test_node_scores_agree_with_python(model, vocab, raw_text):
 
 
 def test_node_refuses_the_same_texts_as_python(model, vocab):
-    texts = ['', 'a', '?!', 'x' * (limits.MAX_SCORE + 1), '😀' * (limits.MAX_SCORE + 1), 'café au lait',
-             'the time ' * 116508, 'x' * limits.MAX_SCORE]
+    texts = [
+        '',
+        'a',
+        '?!',
+        'x' * (limits.MAX_SCORE + 1),
+        '😀' * (limits.MAX_SCORE + 1),
+        'café au lait',
+        'the time ' * 116508,
+        'x' * limits.MAX_SCORE,
+    ]
     results = run_node(export.export_weights(model, vocab), [], scores=texts)
     for text, result in zip(texts, results):
         try:
@@ -188,6 +217,7 @@ def test_node_generated_text_carries_the_probabilities_python_gives_it(model, vo
 def test_html_generator_takes_an_untrained_baseline(model, vocab, make_lm):
     import json
     import re
+
     lazy = d2lmini.RNNLM(d2lmini.RNN(28, 16), 28)  # never called: its output layer is still lazy
     page = export.html_snippet(model, vocab, baseline=lazy, mode='score', score_text='The time machine.')
     found = re.search(r'data-d2lmini="baseline">(.*?)</script>', page, re.S).group(1)
@@ -198,7 +228,7 @@ def test_html_generator_takes_an_untrained_baseline(model, vocab, make_lm):
         export.html_snippet(model, vocab, baseline=make_lm('concise', vocab_size=30))
     with pytest.raises(TypeError, match='baseline must be a d2lmini language model'):
         export.html_snippet(model, vocab, baseline=torch.nn.Linear(2, 2))
-    with pytest.raises(ValueError, match="mode must be one of"):
+    with pytest.raises(ValueError, match='mode must be one of'):
         export.html_snippet(model, vocab, mode='train')
     with pytest.raises(ValueError, match='text has only one character'):
         export.html_snippet(model, vocab, score_text='!')

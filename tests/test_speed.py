@@ -1,4 +1,5 @@
 """The speed study, the initialization study and their results files, on tiny sizes: structure, never timings."""
+
 import json
 
 import pytest
@@ -9,8 +10,15 @@ from d2lmini.book import init_study, results, speed
 
 @pytest.fixture(scope='module')
 def tiny_study():
-    return speed.measure(batch_sizes=(1, 4), hidden_sizes=(3, 5), trials=3, trial_seconds=0.001, num_steps=4,
-                         vocab_size=6, command='pytest')
+    return speed.measure(
+        batch_sizes=(1, 4),
+        hidden_sizes=(3, 5),
+        trials=3,
+        trial_seconds=0.001,
+        num_steps=4,
+        vocab_size=6,
+        command='pytest',
+    )
 
 
 def test_study_has_every_configuration_and_trial(tiny_study):
@@ -59,7 +67,10 @@ def test_matrix_product_calls_per_step_locate_every_saved_call():
     # with T steps: output 3T vs 3, input projection 2T vs 2, recurrence 3T - 1 in every model
     T = 4
     assert [speed.matmul_calls(kind, 7, 3, num_steps=T) for kind in speed.MODELS] == [
-        3 * T + 2 * T + 3 * T - 1, 3 + 2 + 3 * T - 1, 3 + 2 * T + 3 * T - 1]
+        3 * T + 2 * T + 3 * T - 1,
+        3 + 2 + 3 * T - 1,
+        3 + 2 * T + 3 * T - 1,
+    ]
 
 
 def test_rows_report_the_three_ratios_trial_by_trial(tiny_study):
@@ -89,8 +100,15 @@ def test_a_two_model_row_still_reads_and_shows_dashes(tiny_study):
 def test_measure_refuses_a_model_list_without_both_chapter_models():
     for models in [('scratch',), ('scratch', 'concise', 'concise'), ('scratch', 'concise', 'rnn')]:
         with pytest.raises(ValueError, match='models must hold'):
-            speed.measure(batch_sizes=(1,), hidden_sizes=(3,), trials=1, trial_seconds=0.001, num_steps=2,
-                          vocab_size=4, models=models)
+            speed.measure(
+                batch_sizes=(1,),
+                hidden_sizes=(3,),
+                trials=1,
+                trial_seconds=0.001,
+                num_steps=2,
+                vocab_size=4,
+                models=models,
+            )
 
 
 def test_clock_follows_device_and_threads(monkeypatch):
@@ -107,6 +125,7 @@ def test_time_steps_synchronizes_before_each_clock_reading():
     def clock():
         events.append('clock')
         return next(ticks)
+
     wall, cpu = speed.time_steps(lambda: events.append('step'), 3, lambda: events.append('sync'), clock, clock)
     assert events == ['sync', 'clock', 'clock', 'step', 'step', 'step', 'sync', 'clock', 'clock']
     assert (wall, cpu) == (2, 2)
@@ -141,7 +160,10 @@ def test_table_names_every_device_and_speaks_the_page_language(tiny_study):
     assert len(groups) == 2 and groups[0].startswith('2026-01-02 记录：') and groups[1].startswith('本次运行：')
     assert table.header[2:] == [f'{model}，千词元/秒' for model in ('从零实现', '简洁实现', '从零实现，输出层一次乘法')]
     page = speed.table([old, tiny_study], lang='zh', ratios=True)._repr_html_()
-    assert '<th>简洁实现 ÷ 从零实现（最小–最大）</th>' in page and page.count('<tr class="d2lmini-group"><th colspan="5">') == 2
+    assert (
+        '<th>简洁实现 ÷ 从零实现（最小–最大）</th>' in page
+        and page.count('<tr class="d2lmini-group"><th colspan="5">') == 2
+    )
     text = repr(speed.table([tiny_study], lang='en')).splitlines()
     assert text[0].startswith('hidden units') and text[1].startswith('this run: ') and len(text) == 6
 
@@ -194,7 +216,7 @@ def test_scratch_init_gives_small_normal_weights_and_zero_biases():
         else:
             assert 0.005 < p.std().item() < 0.02, name
     default = init_study.build_variant('concise', 28, 32, seed=0)
-    bound = 1 / 32 ** 0.5
+    bound = 1 / 32**0.5
     assert all(p.abs().max() <= bound for p in default.rnn.parameters())
     assert max(p.abs().max() for p in default.rnn.parameters()) > 0.9 * bound
     with pytest.raises(ValueError, match='variant'):
@@ -204,7 +226,8 @@ def test_scratch_init_gives_small_normal_weights_and_zero_biases():
 def test_init_study_pairs_runs_by_seed(small_data):
     record = init_study.run(small_data, seeds=[0, 1], epochs=1, num_hiddens=4, command='pytest')
     assert {v: [r['seed'] for r in runs] for v, runs in record['runs'].items()} == {
-        v: [0, 1] for v in init_study.VARIANTS}
+        v: [0, 1] for v in init_study.VARIANTS
+    }
     s = init_study.summary(record)
     assert s['scratch']['diff_mean'] == 0 and s['scratch']['n'] == 2
     diffs = [c['val_ppl'] - b['val_ppl'] for b, c in zip(record['runs']['scratch'], record['runs']['concise'])]

@@ -4,6 +4,7 @@
 below it and imports nothing from it; ``d2lmini/book`` (the studies and page helpers) and ``d2lmini/generators``
 (the notebook panel and the in-page generator) sit beside it: they may use the API, the API never uses them.
 """
+
 import ast
 import unicodedata
 from pathlib import Path
@@ -29,16 +30,20 @@ def imports_of(path):
     for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = '.'.join(package.split('.')[:len(package.split('.')) - node.level + 1])
+                base = '.'.join(package.split('.')[: len(package.split('.')) - node.level + 1])
                 module = f'{base}.{node.module}' if node.module else base
             else:
                 module = node.module or ''
             if not module.startswith('d2lmini'):
                 continue
             # ``from .pkg import mod`` imports a module; ``from .mod import name`` a name from it
-            found |= {f'{module}.{a.name}' if (ROOT / f'{module}.{a.name}'.replace('.', '/')).with_suffix('.py')
-                      .exists() or (ROOT / f'{module}.{a.name}'.replace('.', '/')).is_dir() else module
-                      for a in node.names}
+            found |= {
+                f'{module}.{a.name}'
+                if (ROOT / f'{module}.{a.name}'.replace('.', '/')).with_suffix('.py').exists()
+                or (ROOT / f'{module}.{a.name}'.replace('.', '/')).is_dir()
+                else module
+                for a in node.names
+            }
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith('d2lmini.')}
     return found - {name}
@@ -63,12 +68,13 @@ def find_cycle(graph):
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 'open':
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         state[node] = 'done'
         stack.pop()
         return None
+
     for node in graph:
         if node not in state and (cycle := visit(node)):
             return cycle
@@ -92,11 +98,18 @@ def test_no_import_cycles():
     assert find_cycle(graph) is None, f'import cycle: {" -> ".join(find_cycle(graph))}'
 
 
-@pytest.mark.parametrize('lower, forbidden', [('api', {'book', 'generators'}), ('display', {'api', 'book', 'generators'})])
+@pytest.mark.parametrize(
+    'lower, forbidden', [('api', {'book', 'generators'}), ('display', {'api', 'book', 'generators'})]
+)
 def test_layers_import_only_downwards(lower, forbidden):
     """The API never imports the book or the generators; display imports nothing above it."""
-    bad = {(m, i) for m, deps in import_graph().items() if layer(m) == lower for i in deps
-           if layer(i) in forbidden and i != 'd2lmini'}
+    bad = {
+        (m, i)
+        for m, deps in import_graph().items()
+        if layer(m) == lower
+        for i in deps
+        if layer(i) in forbidden and i != 'd2lmini'
+    }
     assert not bad, bad
 
 
@@ -109,8 +122,14 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
 # more lines of the same code; the live plot and the progress line moved to display/ so that the API stays
 # under 1,900 lines at 100 columns (about 1,450 at the 120 columns the rest of the tree uses).
 BUDGETS = {
-    'd2lmini': 1900, 'd2lmini/display': 1000, 'd2lmini/book': 1500, 'd2lmini/generators': 2600,
-    'tools': 1500, 'tools/reader': 850, '_ext': 700, 'benchmarks': 1400,
+    'd2lmini': 1900,
+    'd2lmini/display': 1000,
+    'd2lmini/book': 1500,
+    'd2lmini/generators': 2600,
+    'tools': 1500,
+    'tools/reader': 850,
+    '_ext': 700,
+    'benchmarks': 1400,
 }
 
 
@@ -125,6 +144,7 @@ def test_folders_stay_within_their_line_budget(folder):
 def test_the_package_docstring_and_readme_name_every_api_file():
     """A reader who opens d2lmini finds each file of the API named, with what it holds, in one place."""
     import d2lmini
+
     readme = (ROOT / 'README.md').read_text(encoding='utf-8')
     api = sorted(p.name for p in PACKAGE.glob('*.py') if p.stem != '__init__')
     assert [f for f in api if f'    {f}' not in d2lmini.__doc__] == []
@@ -146,9 +166,12 @@ def test_the_api_files_stay_within_100_columns():
     config = tomllib.loads((PACKAGE / 'ruff.toml').read_text(encoding='utf-8'))
     assert config['line-length'] == API_COLUMNS and 'E501' in config['lint']['extend-select']
     files = [p for p in sorted(PACKAGE.glob('*.py')) if p.name not in NOT_YET_WRAPPED]
-    too_wide = [f'{p.name}:{i}: {columns(line)} columns' for p in files
-                for i, line in enumerate(p.read_text(encoding='utf-8').splitlines(), 1)
-                if columns(line) > API_COLUMNS]
+    too_wide = [
+        f'{p.name}:{i}: {columns(line)} columns'
+        for p in files
+        for i, line in enumerate(p.read_text(encoding='utf-8').splitlines(), 1)
+        if columns(line) > API_COLUMNS
+    ]
     assert files
     assert not too_wide, too_wide
 

@@ -1,4 +1,5 @@
 """``Table``: the pages' result tables in HTML and text, with Chinese headers lined up."""
+
 import pytest
 
 from d2lmini.display.tables import Table, display_width
@@ -14,7 +15,7 @@ def test_text_columns_line_up_by_display_width():
     text = repr(Table(['模型', '1 步'], [['linear', '0.057'], ['RNN', '0.054 (0.053–0.056)']]))
     lines = text.splitlines()
     assert len(lines) == 3
-    starts = {display_width(line[:line.index(cell)]) for line, cell in zip(lines, ['1 步', '0.057', '0.054'])}
+    starts = {display_width(line[: line.index(cell)]) for line, cell in zip(lines, ['1 步', '0.057', '0.054'])}
     assert starts == {8}  # 'linear' (6 columns) + 2 spaces
 
 

@@ -1,4 +1,5 @@
 """The in-page trainer's Python side: the training text it ships, its settings, and the snippet that carries it."""
+
 import base64
 import gzip
 import hashlib
@@ -29,8 +30,16 @@ def test_corpus_payload_is_the_verified_file():
 def test_page_spec_is_the_chapters_split_and_refuses_another_vocabulary(chapter_lm):
     model, vocab = chapter_lm
     spec = trainer.page_spec(vocab.idx_to_token, 32)
-    assert spec['settings'] == {'num_hiddens': 32, 'num_steps': 32, 'batch_size': 32, 'lr': 1.0, 'clip': 1.0,
-                                'seed': 0, 'num_train': 10000, 'num_val': 5000}
+    assert spec['settings'] == {
+        'num_hiddens': 32,
+        'num_steps': 32,
+        'batch_size': 32,
+        'lr': 1.0,
+        'clip': 1.0,
+        'seed': 0,
+        'num_train': 10000,
+        'num_val': 5000,
+    }
     assert 1 <= spec['epochs'] <= spec['max_epochs']
     with pytest.raises(ValueError, match='must read its vocabulary'):
         trainer.page_spec(list('abc'), 32)

@@ -5,6 +5,7 @@ batch order with a partial last batch; PyTorch computes the reference in float64
 Criteria (issue 24): gradients to 1e-6 relative, a short SGD run's losses within 1 % on the same batch order,
 hidden states equal to ``nn.RNN``'s. The same case runs in Chromium in tests/browser/test_trainer.py.
 """
+
 import json
 import subprocess
 from pathlib import Path
@@ -23,8 +24,9 @@ def case():
 def run_node(case, tmp_path, backend='js', precision='float64'):
     path = tmp_path / 'case.json'
     path.write_text(json.dumps(case))
-    out = subprocess.run(['node', str(HARNESS), str(path), backend, precision], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        ['node', str(HARNESS), str(path), backend, precision], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -57,7 +59,11 @@ def test_node_float32_stays_close(case, tmp_path, backend):
 def test_harness_catches_a_wrong_gradient(case):
     """compare() is sharp: one gradient entry off by 1e-5 relative fails the 1e-6 criterion."""
     want = reference(case)
-    got = {'loss0': want['loss0'], 'losses': want['losses'], 'hidden': want['hidden'].flatten().tolist(),
-           'grads': {n: g.clone() for n, g in want['grads'].items()}}
+    got = {
+        'loss0': want['loss0'],
+        'losses': want['losses'],
+        'hidden': want['hidden'].flatten().tolist(),
+        'grads': {n: g.clone() for n, g in want['grads'].items()},
+    }
     got['grads']['W_hh'].view(-1)[int(want['grads']['W_hh'].abs().argmax())] *= 1 + 1e-5
     assert compare(got, want)['grad_rel'] > 1e-6

@@ -1,5 +1,6 @@
 """The Trainer stops cleanly: bad settings fail before any work, a diverged run stops at the first NaN or infinite
 value naming where, and a Ctrl-C leaves a summary of the finished epochs and the model in the mode it was in."""
+
 import functools
 import math
 
@@ -15,15 +16,26 @@ def quiet_trainer(max_epochs=3, **kwargs):
     return d2lmini.Trainer(max_epochs=max_epochs, live_plot=False, progress=False, **kwargs)
 
 
-@pytest.mark.parametrize('value, error', [('1', TypeError), (1.5, TypeError), (True, TypeError), (None, TypeError),
-                                          (-1, ValueError)])
+@pytest.mark.parametrize(
+    'value, error', [('1', TypeError), (1.5, TypeError), (True, TypeError), (None, TypeError), (-1, ValueError)]
+)
 def test_bad_num_gpus_is_named(value, error):
     with pytest.raises(error, match=r'num_gpus must be a whole number, 0 or more \(0 = CPU'):
         d2lmini.Trainer(max_epochs=1, num_gpus=value)
 
 
-@pytest.mark.parametrize('lr, error', [('x', TypeError), (None, TypeError), (True, TypeError), (math.nan, ValueError),
-                                       (math.inf, ValueError), (-1, ValueError), (0, ValueError)])
+@pytest.mark.parametrize(
+    'lr, error',
+    [
+        ('x', TypeError),
+        (None, TypeError),
+        (True, TypeError),
+        (math.nan, ValueError),
+        (math.inf, ValueError),
+        (-1, ValueError),
+        (0, ValueError),
+    ],
+)
 @pytest.mark.parametrize('kind', ['scratch', 'concise'])
 def test_bad_learning_rate_fails_when_the_model_is_built(make_lm, lr, error, kind):
     with pytest.raises(error, match='lr must be a (finite )?number above 0'):
@@ -43,9 +55,12 @@ def test_learning_rate_changed_after_init_fails_before_any_batch(make_lm, small_
 def test_a_diverging_run_stops_at_the_first_infinite_value(make_lm, small_data, capsys):
     model = make_lm('concise', lr=1000)  # perplexity overflows within a few batches
     trainer = d2lmini.Trainer(max_epochs=5, live_plot=False)
-    with pytest.raises(TrainingDiverged, match=r'training diverged: train_ppl is inf at epoch 1, training batch '
-                                               r'(\d+)\..*smaller learning rate.*gradient_clip_val=1.*now lr=1000, '
-                                               r'gradient_clip_val=0') as caught:
+    with pytest.raises(
+        TrainingDiverged,
+        match=r'training diverged: train_ppl is inf at epoch 1, training batch '
+        r'(\d+)\..*smaller learning rate.*gradient_clip_val=1.*now lr=1000, '
+        r'gradient_clip_val=0',
+    ) as caught:
         trainer.fit(model, small_data)
     batch = int(caught.value.args[0].split('training batch ')[1].split('.')[0])
     assert trainer.train_batch_idx == batch - 1 < len(small_data.train_dataloader())  # stopped at that batch
@@ -62,6 +77,7 @@ def nan_loss_from(model, trainer, epoch, batch):
         loss = step(data)
         late = (trainer.epoch, trainer._batch) >= (epoch, batch)
         return loss * math.nan if late else loss
+
     model.training_step = poisoned
 
 
@@ -89,8 +105,13 @@ def test_on_a_gpu_the_check_is_read_at_the_end_of_the_epoch(make_lm, small_data,
 
 def test_deferred_watch_reports_the_earliest_bad_value():
     watch = DivergenceWatch('cpu', per_batch=False)
-    values = {('training', 0): 1.0, ('training', 1): 2.0, ('training', 2): math.inf, ('training', 3): math.nan,
-              ('validation', 0): math.nan}
+    values = {
+        ('training', 0): 1.0,
+        ('training', 1): 2.0,
+        ('training', 2): math.inf,
+        ('training', 3): math.nan,
+        ('validation', 0): math.nan,
+    }
     for (phase, batch), value in values.items():
         watch.see('train_ppl' if phase == 'training' else 'val_ppl', torch.tensor(value), 4, batch, phase)
     with pytest.raises(TrainingDiverged, match='train_ppl is inf at epoch 5, training batch 3'):

@@ -1,4 +1,6 @@
-"""Trainer: a short seeded run lowers validation perplexity, history/summary are documented, clipping bounds the norm."""
+"""Trainer: a short seeded run lowers validation perplexity, history/summary are documented, clipping bounds
+the norm."""
+
 import math
 
 import pytest
@@ -75,6 +77,7 @@ def test_training_is_reproducible_under_seed(small_data, make_lm):
         torch.manual_seed(1)
         d2lmini.Trainer(max_epochs=1, gradient_clip_val=1, live_plot=False, progress=False).fit(model, small_data)
         return [p.detach().clone() for p in model.parameters()]
+
     assert all(torch.equal(a, b) for a, b in zip(run(), run()))
 
 
@@ -121,29 +124,40 @@ def test_clip_gradients_leaves_small_gradients_alone(make_lm, kind):
     assert all(torch.equal(old, p.grad) for old, p in zip(before, model.parameters()))
 
 
-@pytest.mark.parametrize('value, error, message', [
-    (0, ValueError, 'max_epochs must be a positive integer'), (-2, ValueError, 'max_epochs'),
-    (2.5, TypeError, 'max_epochs.*float'), (True, TypeError, 'max_epochs.*bool'), ('10', TypeError, 'max_epochs')])
+@pytest.mark.parametrize(
+    'value, error, message',
+    [
+        (0, ValueError, 'max_epochs must be a positive integer'),
+        (-2, ValueError, 'max_epochs'),
+        (2.5, TypeError, 'max_epochs.*float'),
+        (True, TypeError, 'max_epochs.*bool'),
+        ('10', TypeError, 'max_epochs'),
+    ],
+)
 def test_bad_max_epochs_is_rejected(value, error, message):
     with pytest.raises(error, match=message):
         d2lmini.Trainer(max_epochs=value)
 
 
-@pytest.mark.parametrize('value, error', [(-1, ValueError), (-0.5, ValueError), (math.nan, ValueError),
-                                          ('1', TypeError), (None, TypeError)])
+@pytest.mark.parametrize(
+    'value, error', [(-1, ValueError), (-0.5, ValueError), (math.nan, ValueError), ('1', TypeError), (None, TypeError)]
+)
 def test_bad_gradient_clip_val_is_rejected(value, error):
     with pytest.raises(error, match='gradient_clip_val'):
         d2lmini.Trainer(max_epochs=1, gradient_clip_val=value)
 
 
 def fake_history(epochs, seconds_per_epoch):
-    return [{'epoch': e, 'time': e * seconds_per_epoch, 'train_ppl': 20.0 - e, 'val_ppl': 21.0 - e}
-            for e in range(1, epochs + 1)]
+    return [
+        {'epoch': e, 'time': e * seconds_per_epoch, 'train_ppl': 20.0 - e, 'val_ppl': 21.0 - e}
+        for e in range(1, epochs + 1)
+    ]
 
 
 @pytest.mark.parametrize('seconds_per_epoch, expected_draws', [(100.0, 5), (0.001, 1)])
 def test_live_plot_redraws_within_its_time_budget(seconds_per_epoch, expected_draws):
     from d2lmini.display.live_plot import LivePlot
+
     board, history = LivePlot(max_epochs=10, lang='en', max_redraws=5), fake_history(10, seconds_per_epoch)
     for end in range(1, 11):
         board.update(history[:end])

@@ -1,4 +1,5 @@
 """Vocab: the 28 characters of The Time Machine, lookups by token or list, <unk>, and the round trip."""
+
 import pytest
 import torch
 

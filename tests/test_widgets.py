@@ -1,4 +1,5 @@
 """The notebook's generation panel, driven without a browser: set the fields, click, read ``text``/``message``."""
+
 import html
 import re
 import subprocess
@@ -26,8 +27,10 @@ def model(request, make_lm):
 
 
 def test_import_d2lmini_loads_no_widget_or_plot_library():
-    code = ('import sys, d2lmini, d2lmini.generators.export; '
-            'print(sorted(m for m in ("ipywidgets", "matplotlib", "IPython") if m in sys.modules))')
+    code = (
+        'import sys, d2lmini, d2lmini.generators.export; '
+        'print(sorted(m for m in ("ipywidgets", "matplotlib", "IPython") if m in sys.modules))'
+    )
     assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True).stdout.strip() == '[]'
 
 
@@ -54,9 +57,16 @@ def test_sampling_uses_temperature_and_seed(model, vocab):
     assert panel.generate() == model.sample('the time traveller', 100, vocab, temperature=0.7, seed=5)
 
 
-@pytest.mark.parametrize('prefix, num_preds, message', [
-    ('', 100, 'prefix is empty'), ('时间机器', 100, "'时'"), ('time 😀', 100, "'😀'"),
-    ('it has', 10_001, 'between 0 and 10,000'), ('it has', -1, 'between 0')])
+@pytest.mark.parametrize(
+    'prefix, num_preds, message',
+    [
+        ('', 100, 'prefix is empty'),
+        ('时间机器', 100, "'时'"),
+        ('time 😀', 100, "'😀'"),
+        ('it has', 10_001, 'between 0 and 10,000'),
+        ('it has', -1, 'between 0'),
+    ],
+)
 def test_bad_input_shows_a_message_not_a_traceback(model, vocab, prefix, num_preds, message):
     panel = widgets.generation_panel(model, vocab)
     panel.prefix.value, panel.num_preds.value = prefix, num_preds
@@ -77,6 +87,7 @@ def test_unexpected_errors_are_shown_too(model, vocab, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError('CUDA out of memory')
+
     monkeypatch.setattr(model, 'predict', broken)
     assert panel.generate() is None
     assert panel.message == 'generation failed: RuntimeError: CUDA out of memory'
@@ -101,11 +112,17 @@ def test_labels_follow_lang_or_the_notebook_folder(model, vocab, tmp_path, monke
         widgets.generation_panel(model, vocab, labels={'colour': 'x'})
 
 
-@pytest.mark.parametrize('kwargs, error, message', [
-    (dict(temperature=0), ValueError, 'temperature must be a finite number above 0 and at most 2 .*got 0'),
-    (dict(temperature=5), ValueError, 'at most 2 .*got 5'), (dict(temperature=None), TypeError, 'got None'),
-    (dict(seed=2**64), ValueError, 'seed must be a whole number from 0 to 4,294,967,295.*got 18,446,744,'),
-    (dict(seed=-1), ValueError, 'got -1'), (dict(seed=1.5), TypeError, 'seed must be a whole number')])
+@pytest.mark.parametrize(
+    'kwargs, error, message',
+    [
+        (dict(temperature=0), ValueError, 'temperature must be a finite number above 0 and at most 2 .*got 0'),
+        (dict(temperature=5), ValueError, 'at most 2 .*got 5'),
+        (dict(temperature=None), TypeError, 'got None'),
+        (dict(seed=2**64), ValueError, 'seed must be a whole number from 0 to 4,294,967,295.*got 18,446,744,'),
+        (dict(seed=-1), ValueError, 'got -1'),
+        (dict(seed=1.5), TypeError, 'seed must be a whole number'),
+    ],
+)
 def test_panel_checks_temperature_and_seed_before_a_widget_can_clamp_them(model, vocab, kwargs, error, message):
     with pytest.raises(error, match=message):
         widgets.generation_panel(model, vocab, **kwargs)
@@ -153,8 +170,15 @@ def test_score_shows_the_trained_and_the_baseline_perplexity(model, vocab, make_
     assert panel.scores['训练后的模型'].text == 'the time machine again'
 
 
-@pytest.mark.parametrize('text, message', [('', 'text is empty'), ('!', 'only one character once normalized'),
-                                           ('时间', "'时'"), ('x' * 11_001, 'text has 11,001 characters')])
+@pytest.mark.parametrize(
+    'text, message',
+    [
+        ('', 'text is empty'),
+        ('!', 'only one character once normalized'),
+        ('时间', "'时'"),
+        ('x' * 11_001, 'text has 11,001 characters'),
+    ],
+)
 def test_bad_score_text_shows_a_message(model, vocab, text, message):
     panel = widgets.generation_panel(model, vocab)
     panel.score_text.value = text

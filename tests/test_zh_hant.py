@@ -1,4 +1,5 @@
 """The Traditional Chinese edition: generated from chapters/zh by tools/make_zh_hant.py (OpenCC s2twp + glossary)."""
+
 import copy
 import io
 import re
@@ -34,15 +35,18 @@ def without_comments(source):
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.COMMENT:
             row, col = tok.start
-            lines[row - 1] = lines[row - 1][:col + 1] + lines[row - 1][col + len(tok.string):]
+            lines[row - 1] = lines[row - 1][: col + 1] + lines[row - 1][col + len(tok.string) :]
     return ''.join(lines)
 
 
 def comments(source):
-    return [tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline) if tok.type == tokenize.COMMENT]
+    return [
+        tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline) if tok.type == tokenize.COMMENT
+    ]
 
 
 # --- the committed pages ----------------------------------------------------------------------------------------
+
 
 def test_every_zh_page_has_a_generated_zh_hant_page():
     assert PAGES, 'no chapters/zh/*.md'
@@ -90,7 +94,8 @@ def test_labels_and_references_are_rewritten(name):
     assert re.findall(r'^\((\S+)\)=$', hant, re.M) == [label + '-hant' for label in labels]
     refs = re.findall(r'\{(?:ref|numref)\}`([^`<]*<)?([^`>]+)>?`', zh)
     assert re.findall(r'\{(?:ref|numref)\}`(?:[^`<]*<)?([^`>]+)>?`', hant) == [
-        target + '-hant' if target.endswith('-zh') else target for _, target in refs]
+        target + '-hant' if target.endswith('-zh') else target for _, target in refs
+    ]
     assert not re.search(r'-zh[`)>]', hant)
 
 
@@ -106,8 +111,9 @@ def test_front_matter_is_copied_and_followed_by_the_notice(name):
     zh, hant = (ZH / name).read_text(encoding='utf-8'), (HANT / name).read_text(encoding='utf-8')
     k = zh.index('\n---\n', 4) + 5
     assert hant[:k] == zh[:k]
-    assert hant[k:].startswith(f'% Generated from chapters/zh/{name} by tools/make_zh_hant.py; '
-                               'edit the source, not this file.\n')
+    assert hant[k:].startswith(
+        f'% Generated from chapters/zh/{name} by tools/make_zh_hant.py; edit the source, not this file.\n'
+    )
 
 
 @pytest.mark.parametrize('name', PAGES)
@@ -120,8 +126,10 @@ def test_inline_code_roles_math_and_link_targets_are_untouched(name):
     assert any(s.startswith('`') for s in found)
     # the exceptions: Han text in a code span is example text and is converted (`时` -> `時`), and the sentence
     # naming the edition to ask d2lmini for names zh-hant first
-    expected = [f'`{zconv.convert_text(s[1:-1])}`' if s.startswith('`') and zinline.HAN_TEXT.fullmatch(s[1:-1])
-                else s for s in found]
+    expected = [
+        f'`{zconv.convert_text(s[1:-1])}`' if s.startswith('`') and zinline.HAN_TEXT.fullmatch(s[1:-1]) else s
+        for s in found
+    ]
     for before, after in zinline.EDITION_SWAPS:
         hant = hant.replace(after, before)
     assert [m.group(0) for m in spans.finditer(hant)] == expected
@@ -145,9 +153,12 @@ def prose_lines(text):
 def test_prose_is_converted_and_glossary_applied(name):
     zh, hant = (ZH / name).read_text(encoding='utf-8'), (HANT / name).read_text(encoding='utf-8')
     zh_prose, hant_lines = prose_lines(zh), hant.splitlines()
-    assert len(hant_lines) == len(zh.splitlines()) + 1   # the notice is the only added line
-    unconverted = [line for i, line in zh_prose.items()
-                   if zconv._opencc().convert(line) != line and hant_lines[i + 1] == zh.splitlines()[i]]
+    assert len(hant_lines) == len(zh.splitlines()) + 1  # the notice is the only added line
+    unconverted = [
+        line
+        for i, line in zh_prose.items()
+        if zconv._opencc().convert(line) != line and hant_lines[i + 1] == zh.splitlines()[i]
+    ]
     assert not unconverted, f'prose lines left in simplified characters: {unconverted}'
     hant_prose = '\n'.join(prose_lines(hant).values())
     for source, target, _ in zconv.read_glossary():
@@ -158,35 +169,41 @@ def test_recurrent_and_loop_senses_of_xunhuan():
     hant = (HANT / 'rnn-concise.md').read_text(encoding='utf-8')
     assert '# 循環神經網路的簡潔實作' in hant
     assert '迴圈神經網路' not in hant and '循環層' in hant
-    assert '時間步迴圈' in hant and 'Python 迴圈' in hant   # a loop stays 迴圈
+    assert '時間步迴圈' in hant and 'Python 迴圈' in hant  # a loop stays 迴圈
 
 
 # --- the converter on small pages --------------------------------------------------------------------------------
 
+
 def test_converter_keeps_protected_spans_and_converts_prose():
-    body = ('循环神经网络的超参数：`循环 = 1`、$循环_t$、{math}`循环`、{glue:text}`速度:.2f`。\n'
-            '见[循环神经网络](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循环层</span>。\n'
-            '参见 {ref}`sec-other-zh`、{ref}`这一节 <sec-third-zh>` 与 {ref}`sec-en-only`。\n\n'
-            '$$\n\\text{循环} = 1\n$$\n\n'
-            '```{note}\n:class: 循环\n\n循环神经网络\n```\n\n'
-            '```{code-cell} ipython3\n:tags: [remove-cell]\n\n'
-            "x = '循环神经网络'  # 循环神经网络的参数\nprint(x)  # 打印\n```\n")
+    body = (
+        '循环神经网络的超参数：`循环 = 1`、$循环_t$、{math}`循环`、{glue:text}`速度:.2f`。\n'
+        '见[循环神经网络](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循环层</span>。\n'
+        '参见 {ref}`sec-other-zh`、{ref}`这一节 <sec-third-zh>` 与 {ref}`sec-en-only`。\n\n'
+        '$$\n\\text{循环} = 1\n$$\n\n'
+        '```{note}\n:class: 循环\n\n循环神经网络\n```\n\n'
+        '```{code-cell} ipython3\n:tags: [remove-cell]\n\n'
+        "x = '循环神经网络'  # 循环神经网络的参数\nprint(x)  # 打印\n```\n"
+    )
     out = page(body)
     assert '循環神經網路的超參數：`循环 = 1`、$循环_t$、{math}`循环`、{glue:text}`速度:.2f`。\n' in out
-    assert '見[循環神經網路](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循環層</span>。' in out
+    assert (
+        '見[循環神經網路](https://zh.wikipedia.org/wiki/循环神经网络 "循环")和 <span title="循环">循環層</span>。'
+        in out
+    )
     assert '參見 {ref}`sec-other-zh-hant`、{ref}`這一節 <sec-third-zh-hant>` 與 {ref}`sec-en-only`。' in out
     assert '$$\n\\text{循环} = 1\n$$\n' in out
     assert '```{note}\n:class: 循环\n\n循環神經網路\n```\n' in out
     assert "x = '循环神经网络'  # 循環神經網路的參數\nprint(x)  # 列印\n" in out
     assert out.startswith(HEADER + '% Generated from chapters/zh/demo.md by tools/make_zh_hant.py')
-    assert SETUP in out   # the setup cell, comment included, is copied
+    assert SETUP in out  # the setup cell, comment included, is copied
     assert '\n(sec-demo-zh-hant)=\n# 循環神經網路\n' in out
     assert '[English](../en/demo.md) · [简体中文](../zh/demo.md) · 繁體中文\n' in out
 
 
 def test_inline_code_of_han_characters_only_is_example_text():
-    out = page('例如 `é` 或 `时`，而 `x = 1  # 时`、`\'时间\'` 和 ``时`间`` 是代码。\n')
-    assert '例如 `é` 或 `時`，而 `x = 1  # 时`、`\'时间\'` 和 ``时`间`` 是程式碼。' in out
+    out = page("例如 `é` 或 `时`，而 `x = 1  # 时`、`'时间'` 和 ``时`间`` 是代码。\n")
+    assert "例如 `é` 或 `時`，而 `x = 1  # 时`、`'时间'` 和 ``时`间`` 是程式碼。" in out
 
 
 def test_han_text_with_brackets_in_code_is_converted_and_the_edition_named_first():
@@ -199,26 +216,63 @@ def test_han_text_with_brackets_in_code_is_converted_and_the_edition_named_first
 # Mainland terms a reader in Taiwan would not write (Traditional script): the generated pages and labels must
 # not contain them. Each came from OpenCC s2twp passing a Mainland word through (fixed in the glossary).
 MAINLAND_TERMS = {
-    '單元格': '儲存格 (a notebook cell; Colab zh-TW)', '單詞': '單字', '條形圖': '長條圖', '標籤頁': '分頁',
-    '文字框': '文字方塊', '卡頓': '停頓', '複用': '重複使用', '隻有': '只有 (OpenCC read 只 as a measure word)',
-    '數據': '資料', '默認': '預設', '信息': '訊息', '內存': '記憶體', '代碼': '程式碼', '網絡': '網路',
-    '鼠標': '滑鼠', '屏幕': '螢幕', '字符': '字元', '模塊': '模組', '對象': '物件', '調用': '呼叫',
-    '視頻': '影片', '軟件': '軟體', '硬件': '硬體', '批量': '批次', '隱狀態': '隱藏狀態', '詞表': '詞彙表',
-    '正態分佈': '常態分佈', '下劃線': '底線', '噪聲': '雜訊', '運行': '執行', '菜單': '選單', '鏈接': '連結',
+    '單元格': '儲存格 (a notebook cell; Colab zh-TW)',
+    '單詞': '單字',
+    '條形圖': '長條圖',
+    '標籤頁': '分頁',
+    '文字框': '文字方塊',
+    '卡頓': '停頓',
+    '複用': '重複使用',
+    '隻有': '只有 (OpenCC read 只 as a measure word)',
+    '數據': '資料',
+    '默認': '預設',
+    '信息': '訊息',
+    '內存': '記憶體',
+    '代碼': '程式碼',
+    '網絡': '網路',
+    '鼠標': '滑鼠',
+    '屏幕': '螢幕',
+    '字符': '字元',
+    '模塊': '模組',
+    '對象': '物件',
+    '調用': '呼叫',
+    '視頻': '影片',
+    '軟件': '軟體',
+    '硬件': '硬體',
+    '批量': '批次',
+    '隱狀態': '隱藏狀態',
+    '詞表': '詞彙表',
+    '正態分佈': '常態分佈',
+    '下劃線': '底線',
+    '噪聲': '雜訊',
+    '運行': '執行',
+    '菜單': '選單',
+    '鏈接': '連結',
 }
 
 
 def test_zh_hant_output_has_no_mainland_terms():
     outputs = sorted(HANT.glob('*.md')) + [mzh.LABELS_OUT]
-    found = {f'{path.name}: {term} (say {instead})'
-             for path in outputs for term, instead in MAINLAND_TERMS.items()
-             if term in path.read_text(encoding='utf-8')}
+    found = {
+        f'{path.name}: {term} (say {instead})'
+        for path in outputs
+        for term, instead in MAINLAND_TERMS.items()
+        if term in path.read_text(encoding='utf-8')
+    }
     assert not found, sorted(found)
 
 
 def test_the_glossary_fixes_the_terms_opencc_passes_through():
-    for zh, hant in [('新单元格', '新儲存格'), ('单词', '單字'), ('条形图', '長條圖'), ('标签页', '分頁'),
-                     ('文本框', '文字方塊'), ('卡顿', '停頓'), ('复用', '重複使用'), ('剩下的是只有', '剩下的是只有')]:
+    for zh, hant in [
+        ('新单元格', '新儲存格'),
+        ('单词', '單字'),
+        ('条形图', '長條圖'),
+        ('标签页', '分頁'),
+        ('文本框', '文字方塊'),
+        ('卡顿', '停頓'),
+        ('复用', '重複使用'),
+        ('剩下的是只有', '剩下的是只有'),
+    ]:
         assert zconv.convert_text(zh) == hant, (zh, zconv.convert_text(zh))
 
 
@@ -228,11 +282,16 @@ def test_loop_sense_keeps_huiquan_and_options_keep_their_values():
 
 
 def test_nested_directives_and_colon_fences():
-    body = ('::::{grid} 2\n:gutter: 3\n\n:::{grid-item-card} 循环层\n:link: sec-a-zh\n\n'
-            '````{exercise}\n:label: ex-a-zh\n\n训练循环神经网络。\n\n```python\n# 循环\n```\n````\n:::\n::::\n')
+    body = (
+        '::::{grid} 2\n:gutter: 3\n\n:::{grid-item-card} 循环层\n:link: sec-a-zh\n\n'
+        '````{exercise}\n:label: ex-a-zh\n\n训练循环神经网络。\n\n```python\n# 循环\n```\n````\n:::\n::::\n'
+    )
     out = page(body)
-    assert ':::{grid-item-card} 循環層\n:link: sec-a-zh\n\n````{exercise}\n:label: ex-a-zh-hant\n\n訓練循環神經網路。\n' in out
-    assert '```python\n# 循环\n```\n' in out   # a plain code block is copied
+    assert (
+        ':::{grid-item-card} 循環層\n:link: sec-a-zh\n\n````{exercise}\n:label: ex-a-zh-hant\n\n訓練循環神經網路。\n'
+        in out
+    )
+    assert '```python\n# 循环\n```\n' in out  # a plain code block is copied
 
 
 def test_magics_in_code_cells_and_untokenizable_cells():
@@ -250,8 +309,10 @@ def test_a_page_without_language_bar_is_an_error():
 def test_check_reports_missing_stale_and_orphaned_pages(tmp_path, capsys):
     src, out = tmp_path / 'zh', tmp_path / 'zh-hant'
     src.mkdir()
-    (src / 'demo.md').write_text(HEADER + '\n[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n循环神经网络\n',
-                                 encoding='utf-8')
+    (src / 'demo.md').write_text(
+        HEADER + '\n[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n循环神经网络\n',
+        encoding='utf-8',
+    )
     assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 1
     assert 'demo.md: missing' in capsys.readouterr().err
     assert not out.exists() or not list(out.iterdir()), '--check must not write'
@@ -259,8 +320,10 @@ def test_check_reports_missing_stale_and_orphaned_pages(tmp_path, capsys):
     assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 0
     assert (out / 'demo.md').read_text(encoding='utf-8').endswith('\n循環神經網路\n')
     (src / 'demo.md').write_text((src / 'demo.md').read_text(encoding='utf-8') + '\n神经网络\n', encoding='utf-8')
-    (out / 'old.md').write_text('% Generated from chapters/zh/old.md by tools/make_zh_hant.py; edit the source, '
-                                'not this file.\n', encoding='utf-8')
+    (out / 'old.md').write_text(
+        '% Generated from chapters/zh/old.md by tools/make_zh_hant.py; edit the source, not this file.\n',
+        encoding='utf-8',
+    )
     assert mzh.main(['--check', '--src', str(src), '--out', str(out)]) == 1
     err = capsys.readouterr().err
     assert 'demo.md: stale' in err and 'old.md: no source' in err
@@ -269,6 +332,7 @@ def test_check_reports_missing_stale_and_orphaned_pages(tmp_path, capsys):
 
 
 # --- the glossary -----------------------------------------------------------------------------------------------
+
 
 def test_glossary_file_is_well_formed():
     lines = zconv.GLOSSARY.read_text(encoding='utf-8').splitlines()
@@ -294,16 +358,22 @@ def test_every_glossary_entry_corrects_opencc_output_in_the_book():
 
 def test_glossary_replaces_longest_match_once(tmp_path):
     glossary = tmp_path / 'g.tsv'
-    glossary.write_text('source\ttarget\tnote\n迴圈\t循環\tx\n迴圈神經網路\t循環神經網路\ty\n循環\tLOOP\tz\n', encoding='utf-8')
+    glossary.write_text(
+        'source\ttarget\tnote\n迴圈\t循環\tx\n迴圈神經網路\t循環神經網路\ty\n循環\tLOOP\tz\n', encoding='utf-8'
+    )
     assert zconv.apply_glossary('迴圈神經網路與迴圈', glossary) == '循環神經網路與循環'
     assert zconv.convert_text('循环神经网络') == '循環神經網路'
     assert zconv.convert_text('时间步循环') == '時間步迴圈'
 
 
 def test_figure_descriptions_in_cell_metadata_are_converted():
-    page = (HEADER + '[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n' + SETUP
-            + '```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: 训练与验证困惑度随迭代周期下降\n'
-            'tags: [nbval-ignore-output]\n---\nx = 1  # 训练\n```\n')
+    page = (
+        HEADER
+        + '[English](../en/demo.md) · 简体中文 · [繁體中文](../zh-hant/demo.md)\n\n'
+        + SETUP
+        + '```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: 训练与验证困惑度随迭代周期下降\n'
+        'tags: [nbval-ignore-output]\n---\nx = 1  # 训练\n```\n'
+    )
     out = mzh.convert_page(page, 'demo.md')
     assert '    alt: 訓練與驗證困惑度隨迭代週期下降\n' in out
     assert 'tags: [nbval-ignore-output]\n' in out and 'x = 1  # 訓練' in out

@@ -14,6 +14,7 @@ of code that is no longer on the page. A change to d2lmini itself that alters ou
 nbval catches it (make nbval); re-execute with ``--force``.
 Pairs run two at a time (the CI machine's two cores), each kernel in the notebook's folder with OMP_NUM_THREADS=1.
 """
+
 import argparse
 import hashlib
 import os
@@ -35,6 +36,7 @@ def source_hash(md_path):
 
 def recorded_hash(ipynb_path):
     import nbformat
+
     if not Path(ipynb_path).is_file():
         return None
     return nbformat.read(ipynb_path, as_version=4).metadata.get('d2lmini', {}).get('source_sha256')
@@ -51,11 +53,17 @@ def execute(md_path, timeout=1200):
     import jupytext
     import nbformat
     from nbclient import NotebookClient
+
     md_path = Path(md_path)
     nb = jupytext.read(md_path)
     nb.metadata.setdefault('jupytext', {})['formats'] = 'ipynb,md:myst'
-    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', store_widget_state=False,
-                            resources={'metadata': {'path': str(md_path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name='python3',
+        store_widget_state=False,
+        resources={'metadata': {'path': str(md_path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     nb.metadata['d2lmini'] = {'source_sha256': source_hash(md_path)}
@@ -71,12 +79,15 @@ def main(argv=None):
     if args.check:
         stale = stale_pairs()
         for md in stale:
-            print(f'{md.with_suffix(".ipynb").relative_to(ROOT)} is stale: its .md changed since it was executed',
-                  file=sys.stderr)
+            print(
+                f'{md.with_suffix(".ipynb").relative_to(ROOT)} is stale: its .md changed since it was executed',
+                file=sys.stderr,
+            )
         readers = reader_notebooks.stale()
         for path in readers:
-            print(f'{path.relative_to(ROOT)} is stale: its chapter notebook changed since it was written',
-                  file=sys.stderr)
+            print(
+                f'{path.relative_to(ROOT)} is stale: its chapter notebook changed since it was written', file=sys.stderr
+            )
         if stale or readers:
             print('run: make notebooks', file=sys.stderr)
         return 1 if stale or readers else 0

@@ -17,6 +17,7 @@ by default the GitHub Pages address of the repository in _config.yml).
 Trade-off: pages are printed one by one and joined (pypdf), so each page of the book starts on a new sheet, as a
 chapter would; one long HTML document would need the theme's layout rebuilt around it.
 """
+
 import argparse
 import functools
 import http.server
@@ -35,8 +36,15 @@ from tools.zh_hant_convert import convert_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {e.code: e.folder for e in BOOK_EDITIONS}  # the one table of editions
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                 '--disable-component-update', '--no-first-run', '--disable-sync']
+CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+]
 LIVE_NOTE = {'en': 'This panel is interactive in the web edition: {url}', 'zh': '本面板在网页版中可交互使用：{url}'}
 LIVE_NOTE['zh-hant'] = convert_text(LIVE_NOTE['zh'])
 MARGIN = {'top': '16mm', 'bottom': '18mm', 'left': '14mm', 'right': '14mm'}
@@ -44,10 +52,10 @@ VIEWPORT = {'width': 690, 'height': 990}  # about the printed area of an A4 shee
 KEEP_TOGETHER_PX = 450  # cells and outputs shorter than this are not split between sheets
 # Page numbers run through the whole edition, so they are stamped after joining: one A4 sheet per page, its number
 # at the foot (Chromium's own footer would count each printed HTML page from 1).
-NUMBERS = '''<style>@page {{ size: A4; margin: 0; }} body {{ margin: 0; }}
+NUMBERS = """<style>@page {{ size: A4; margin: 0; }} body {{ margin: 0; }}
 div {{ height: 297mm; position: relative; break-after: page; }}
 span {{ position: absolute; bottom: 9mm; width: 100%; text-align: center; font: 9px sans-serif; color: #555; }}
-</style>{}'''
+</style>{}"""
 
 PREPARE = """([note, url, keep]) => {
   document.querySelectorAll('main .toggle-hidden .toggle-button').forEach((button) => button.click());
@@ -68,11 +76,13 @@ PREPARE = """([note, url, keep]) => {
 
 def edition_pages(toc=ROOT / '_toc.yml'):
     """``{edition: [page, ...]}`` in reading order, pages as 'chapters/en/rnn-concise'."""
+
     def walk(entries):
         for entry in entries:
             if 'file' in entry:
                 yield entry['file'].rsplit('.', 1)[0]
             yield from walk(entry.get('sections', []) + entry.get('chapters', []))
+
     pages = list(walk(yaml.safe_load(toc.read_text(encoding='utf-8')).get('parts', [])))
     return {edition: [page for page in pages if page.startswith(folder)] for edition, folder in EDITIONS.items()}
 
@@ -111,8 +121,14 @@ def print_page(page, url, note, live_url):
 RADICAL_MAP = re.compile(r'<([0-9A-Fa-f]+)>\s*<(2[EF][0-9A-Fa-f]{2})>')  # a bfchar line whose text is a radical
 RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
 IDEOGRAPHS = range(0x4E00, 0xA000)
-CJK_FACES = ['sans-serif:lang=zh-cn', 'sans-serif:lang=zh-tw', 'monospace:lang=zh-cn', 'monospace:lang=zh-tw',
-             'serif:lang=zh-cn', 'serif:lang=zh-tw']
+CJK_FACES = [
+    'sans-serif:lang=zh-cn',
+    'sans-serif:lang=zh-tw',
+    'monospace:lang=zh-cn',
+    'monospace:lang=zh-tw',
+    'serif:lang=zh-cn',
+    'serif:lang=zh-tw',
+]
 
 
 @functools.cache
@@ -121,9 +137,12 @@ def radical_ideographs():
     ideograph's glyph (⻚ and 页, ⽹ and 网), read from the fonts' own cmaps (fontconfig picks them, fontTools reads
     them); Kangxi radicals missing there fall back to Unicode's compatibility mapping (NFKC)."""
     from fontTools.ttLib import TTFont
+
     found = {}
-    faces = {subprocess.run(['fc-match', '-f', '%{file}|%{index}', face], capture_output=True, text=True).stdout
-             for face in CJK_FACES}
+    faces = {
+        subprocess.run(['fc-match', '-f', '%{file}|%{index}', face], capture_output=True, text=True).stdout
+        for face in CJK_FACES
+    }
     for face in sorted(faces):
         path, _, index = face.partition('|')
         if not path:
@@ -142,9 +161,11 @@ def radical_ideographs():
 
 def fix_to_unicode(cmap, ideographs):
     """``cmap`` (a font's ToUnicode CMap) with radical code points replaced by the ideographs they stand for."""
+
     def replace(match):
         normal = ideographs.get(int(match.group(2), 16))
         return match.group(0) if normal is None else f'<{match.group(1)}> <{ord(normal):04X}>'
+
     return RADICAL_MAP.sub(replace, cmap)
 
 
@@ -170,6 +191,7 @@ def fix_text_of_cjk_glyphs(writer):
 def page_numbers(page, count):
     """A PDF of ``count`` A4 sheets that carry only their numbers, 1 to ``count``."""
     from pypdf import PdfReader
+
     page.set_content(NUMBERS.format(''.join(f'<div><span>{i}</span></div>' for i in range(1, count + 1))))
     return PdfReader(io.BytesIO(page.pdf(format='A4', margin={'top': '0', 'bottom': '0', 'left': '0', 'right': '0'})))
 
@@ -178,6 +200,7 @@ def join(parts, path, numbers):
     """Join ``[(pdf bytes, title)]`` into ``path``, one bookmark per part, each sheet stamped with its number from
     ``numbers(count)``; returns the number of pages."""
     from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for pdf, title in parts:
         start = len(writer.pages)
@@ -198,6 +221,7 @@ def join(parts, path, numbers):
 
 def print_editions(book, out, site, chromium):
     from playwright.sync_api import sync_playwright
+
     out.mkdir(parents=True, exist_ok=True)
     httpd, base = serve(str(book))
     written = {}
@@ -207,8 +231,9 @@ def print_editions(book, out, site, chromium):
             page = browser.new_page(viewport=VIEWPORT)
             page.emulate_media(media='print')  # measure the cells as they print
             for edition, pages in edition_pages().items():
-                parts = [print_page(page, f'{base}{name}.html', LIVE_NOTE[edition], f'{site}{name}.html')
-                         for name in pages]
+                parts = [
+                    print_page(page, f'{base}{name}.html', LIVE_NOTE[edition], f'{site}{name}.html') for name in pages
+                ]
                 path = out / f'concise-rnns-{edition}.pdf'
                 written[path] = join(parts, path, functools.partial(page_numbers, page))
             browser.close()

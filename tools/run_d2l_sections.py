@@ -18,6 +18,7 @@ backend does.
 ``--max-epochs N`` caps ``Trainer(max_epochs=...)`` from the harness cell (the cells stay unchanged), so a test
 can run every cell in seconds; the table then says so.
 """
+
 import argparse
 import json
 import os
@@ -29,8 +30,13 @@ import time
 from pathlib import Path
 
 CHAPTER = 'chapter_recurrent-neural-networks'
-SECTIONS = {'sequence': '§9.1', 'text-sequence': '§9.2', 'language-model': '§9.3', 'rnn-scratch': '§9.5',
-            'rnn-concise': '§9.6'}
+SECTIONS = {
+    'sequence': '§9.1',
+    'text-sequence': '§9.2',
+    'language-model': '§9.3',
+    'rnn-scratch': '§9.5',
+    'rnn-concise': '§9.6',
+}
 D2L_IMPORT = 'from d2l import torch as d2l'
 OUR_IMPORT = 'import d2lmini as d2l'
 
@@ -43,7 +49,7 @@ class _Tab:
         pass
 tab = _Tab()
 '''
-CAP_EPOCHS = '''
+CAP_EPOCHS = """
 import functools
 import {module} as _d2l
 _init = _d2l.Trainer.__init__
@@ -51,14 +57,14 @@ _init = _d2l.Trainer.__init__
 def _capped_init(self, max_epochs, *args, **kwargs):
     _init(self, min(max_epochs, {cap}), *args, **kwargs)
 _d2l.Trainer.__init__ = _capped_init
-'''
-PROBE = '''
+"""
+PROBE = """
 import json as _json
 _model = globals().get('model')
 _board = getattr(_model, 'board', None)
 _points = getattr(_board, 'data', {}).get('val_ppl') if _board is not None else None
 print('HARNESS-PROBE ' + _json.dumps({'val_ppl': float(_points[-1].y) if _points else None}))
-'''
+"""
 CLOSE_FIGURES = "import matplotlib.pyplot as _plt; _plt.close('all')"
 
 
@@ -68,11 +74,12 @@ def read_section(path, name, rev='HEAD'):
     file = path / CHAPTER / f'{name}.md'
     if file.is_file():
         return file.read_text(encoding='utf-8')
-    out = subprocess.run(['git', '-C', str(path), 'show', f'{rev}:{CHAPTER}/{name}.md'],
-                         capture_output=True, text=True)
+    out = subprocess.run(['git', '-C', str(path), 'show', f'{rev}:{CHAPTER}/{name}.md'], capture_output=True, text=True)
     if out.returncode:
-        raise SystemExit(f'{path} is neither a d2l-en work tree nor a git repository holding {CHAPTER}/{name}.md: '
-                         f'{out.stderr.strip()}')
+        raise SystemExit(
+            f'{path} is neither a d2l-en work tree nor a git repository holding {CHAPTER}/{name}.md: '
+            f'{out.stderr.strip()}'
+        )
     return out.stdout
 
 
@@ -91,7 +98,7 @@ def pytorch_cells(markdown):
     for lines in cells:
         head = lines[0].strip() if lines else ''
         if head.startswith('%%tab'):
-            tabs = {t.strip() for t in head[len('%%tab'):].split(',')}
+            tabs = {t.strip() for t in head[len('%%tab') :].split(',')}
             if not tabs & {'all', 'pytorch'}:
                 continue
             lines = lines[1:]
@@ -108,7 +115,7 @@ def as_reader_runs_it(cell, ours=True):
 
 def first_line(text, width=110):
     text = ' '.join(text.split())
-    return text if len(text) <= width else text[:width - 1] + '…'
+    return text if len(text) <= width else text[: width - 1] + '…'
 
 
 def run_section(cells, ours=True, max_epochs=None, timeout=1800):
@@ -117,6 +124,7 @@ def run_section(cells, ours=True, max_epochs=None, timeout=1800):
     import nbformat
 
     from d2lmini import download_timemachine
+
     module = 'd2lmini' if ours else 'd2l.torch'
     harness = HARNESS + (CAP_EPOCHS.format(module=module, cap=max_epochs) if max_epochs else '')
     code = [harness] + [as_reader_runs_it(c, ours) for c in cells] + [PROBE]
@@ -126,10 +134,22 @@ def run_section(cells, ours=True, max_epochs=None, timeout=1800):
         (Path(tmp) / 'work').mkdir()
         source = download_timemachine()  # verified, from the data folder (downloaded there once if missing)
         shutil.copyfile(source, Path(tmp) / 'data' / source.name)
-        client = nbclient.NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name='python3',
-                                         resources={'metadata': {'path': str(Path(tmp) / 'work')}})
-        result = {'total': len(cells), 'ok': 0, 'failure': None, 'seconds': [], 'axes': [], 'val_ppl': None,
-                  'last_output': None}
+        client = nbclient.NotebookClient(
+            nb,
+            timeout=timeout,
+            allow_errors=True,
+            kernel_name='python3',
+            resources={'metadata': {'path': str(Path(tmp) / 'work')}},
+        )
+        result = {
+            'total': len(cells),
+            'ok': 0,
+            'failure': None,
+            'seconds': [],
+            'axes': [],
+            'val_ppl': None,
+            'last_output': None,
+        }
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
                 start = time.perf_counter()
@@ -166,12 +186,16 @@ def record(result, index, cell, seconds, num_code):
 
 
 def table(results, note=''):
-    rows = ['| section | cells run / total | first failure | stray `<Axes>` lines | seconds | val ppl |',
-            '|---|---|---|---|---|---|']
+    rows = [
+        '| section | cells run / total | first failure | stray `<Axes>` lines | seconds | val ppl |',
+        '|---|---|---|---|---|---|',
+    ]
     for name, r in results.items():
-        ppl = f"{r['val_ppl']:.2f}" if r['val_ppl'] is not None else ''
-        rows.append(f"| {SECTIONS[name]} {name} | {r['ok']} of {r['total']} | {r['failure'] or 'none'} | "
-                    f"{len(r['axes'])} | {sum(r['seconds']):.0f} | {ppl} |")
+        ppl = f'{r["val_ppl"]:.2f}' if r['val_ppl'] is not None else ''
+        rows.append(
+            f'| {SECTIONS[name]} {name} | {r["ok"]} of {r["total"]} | {r["failure"] or "none"} | '
+            f'{len(r["axes"])} | {sum(r["seconds"]):.0f} | {ppl} |'
+        )
     return '\n'.join(rows) + (f'\n\n{note}' if note else '')
 
 
@@ -190,11 +214,12 @@ def main(argv=None):
         parser.error(f'unknown sections {unknown}; choose from {sorted(SECTIONS)}')
     results = {}
     for name in names:
-        results[name] = run_section(pytorch_cells(read_section(args.path, name, args.rev)), ours=not args.d2l,
-                                    max_epochs=args.max_epochs)
+        results[name] = run_section(
+            pytorch_cells(read_section(args.path, name, args.rev)), ours=not args.d2l, max_epochs=args.max_epochs
+        )
         print(f'{name}: {results[name]}', file=sys.stderr, flush=True)
     note = f'Trainer capped at {args.max_epochs} epochs by the harness.' if args.max_epochs else ''
-    package = "D2L's d2l.torch" if args.d2l else f"d2lmini ({os.environ.get('PYTHONPATH') or 'installed'})"
+    package = "D2L's d2l.torch" if args.d2l else f'd2lmini ({os.environ.get("PYTHONPATH") or "installed"})'
     print(f'D2L sections from {args.path} ({args.rev}) on {package}\n')
     print(table(results, note))
     if args.json:

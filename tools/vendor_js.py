@@ -9,6 +9,7 @@ extensions it autoloads for rarer macros, and the accessibility components its m
 Each tarball's SHA-512 must match the integrity npm published, so a changed upstream file fails loudly.
 Needs ``npm`` (any version that has ``npm pack``) and access to the npm registry.
 """
+
 import base64
 import hashlib
 import shutil
@@ -24,9 +25,11 @@ STAMP = VENDOR / 'VERSIONS.txt'
 # (npm spec, published integrity, [(path inside the package, destination under _vendor)])
 MATHJAX_FILES = ['tex-mml-chtml.js', 'output/chtml/fonts/woff-v2', 'input/tex/extensions', 'a11y', 'sre']
 PACKAGES = [
-    ('mathjax@3.2.2',
-     'sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==',
-     [(f'es5/{path}', f'mathjax/es5/{path}') for path in MATHJAX_FILES]),
+    (
+        'mathjax@3.2.2',
+        'sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==',
+        [(f'es5/{path}', f'mathjax/es5/{path}') for path in MATHJAX_FILES],
+    ),
 ]
 
 
@@ -41,8 +44,11 @@ def integrity_of(path):
 def npm_pack(spec, integrity, workdir):
     """Download one package tarball with ``npm pack`` and check it against the pinned integrity."""
     try:
-        out = subprocess.run(['npm', 'pack', '--silent', spec], cwd=workdir, check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()
+        out = (
+            subprocess.run(['npm', 'pack', '--silent', spec], cwd=workdir, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()
+        )
     except FileNotFoundError:
         sys.exit('npm was not found: install Node.js (e.g. `apt-get install -y nodejs npm`) and rerun.')
     except subprocess.CalledProcessError as err:

@@ -2,6 +2,7 @@
 
 Used by ``zh_hant_myst.py`` (the pages) and ``make_zh_hant.py`` (the pages and d2lmini's labels).
 """
+
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ OPENCC_CONFIG = 's2twp'
 @lru_cache(maxsize=None)
 def _opencc():
     import opencc
+
     return opencc.OpenCC(OPENCC_CONFIG)
 
 
@@ -53,4 +55,3 @@ def convert_text(text):
 
 def hant_label(label):
     return label + '-hant' if label.endswith('-zh') else label
-

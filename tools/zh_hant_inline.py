@@ -10,13 +10,15 @@ Two exceptions to "inline code is copied":
   (`%env D2LMINI_LANG=zh`); in the Traditional edition it must name `zh-hant` first, so the converted sentence is
   swapped whole.
 """
+
 import re
 
 from tools.zh_hant_convert import convert_text, hant_label
 
 ROLE = re.compile(r'\{(?P<name>[A-Za-z][\w:+.-]*)\}(?=`)')
-HTML = re.compile(r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>',
-                  re.DOTALL)
+HTML = re.compile(
+    r'<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>', re.DOTALL
+)
 HAN = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'  # CJK ideographs
 # Han text with at most spaces and (Chinese or ASCII) brackets, commas and colons: example text, not code
 HAN_TEXT = re.compile(f'[{HAN}() ,，、:：（）]*[{HAN}][{HAN}() ,，、:：（）]*')
@@ -25,7 +27,7 @@ EDITION_SWAPS = (
     ('`%env D2LMINI_LANG=zh`（繁體中文版用 `zh-hant`）', '`%env D2LMINI_LANG=zh-hant`（簡體中文版用 `zh`）'),
 )
 INLINE_MATH = re.compile(r'\$(?=[^\s$])(?:\\.|[^$\\])*?(?<=[^\s\\])\$(?!\d)', re.DOTALL)
-REF_ROLES = {'ref', 'numref', 'eq', 'prf:ref'}          # their target is a label; an explicit title is prose
+REF_ROLES = {'ref', 'numref', 'eq', 'prf:ref'}  # their target is a label; an explicit title is prose
 
 
 def _run_length(s, i):
@@ -62,7 +64,7 @@ def _link_target_end(s, i):
             depth -= 1
             if depth == 0:
                 return j + 1
-        elif c == '\n' and s[j + 1:j + 2] == '\n':
+        elif c == '\n' and s[j + 1 : j + 2] == '\n':
             return None
         j += 1
     return None
@@ -75,7 +77,7 @@ def _role(s, m):
     if end is None:
         return None, None
     n = _run_length(s, start)
-    content = s[start + n:end - n]
+    content = s[start + n : end - n]
     if m.group('name') in REF_ROLES:
         titled = re.fullmatch(r'(?s)(.*?)(\s*<)([^<>]+)(>\s*)', content)
         if titled:
@@ -83,20 +85,20 @@ def _role(s, m):
             content = convert_inline(title) + lt + hant_label(target) + gt
         else:
             content = hant_label(content)
-    return s[m.start():start + n] + content + s[end - n:end], end
+    return s[m.start() : start + n] + content + s[end - n : end], end
 
 
 def _protected(s, i):
     """``(kept_text, end)`` when a span that must not be converted starts at ``s[i]``, else ``None``."""
     c = s[i]
     if c == '\\' and i + 1 < len(s) and not s[i + 1].isalnum():
-        return s[i:i + 2], i + 2
+        return s[i : i + 2], i + 2
     if c == '`':
         end, n = _backtick_span(s, i), _run_length(s, i)
         if end is None:
-            return s[i:i + n], i + n
-        if HAN_TEXT.fullmatch(s[i + n:end - n]):  # example text, not code: see the module docstring
-            return s[i:i + n] + convert_text(s[i + n:end - n]) + s[end - n:end], end
+            return s[i : i + n], i + n
+        if HAN_TEXT.fullmatch(s[i + n : end - n]):  # example text, not code: see the module docstring
+            return s[i : i + n] + convert_text(s[i + n : end - n]) + s[end - n : end], end
         return s[i:end], end
     if c == '{':
         if s.startswith('{{', i) and '}}' in s[i:]:
@@ -108,7 +110,7 @@ def _protected(s, i):
             if kept is not None:
                 return kept, end
     if c == '$':
-        if s.startswith('$$', i) and '$$' in s[i + 2:]:
+        if s.startswith('$$', i) and '$$' in s[i + 2 :]:
             end = s.index('$$', i + 2) + 2
             return s[i:end], end
         m = INLINE_MATH.match(s, i)
@@ -118,11 +120,11 @@ def _protected(s, i):
         m = HTML.match(s, i)
         if m:
             return m.group(0), m.end()
-    if c == ']' and s[i + 1:i + 2] in ('(', '['):
+    if c == ']' and s[i + 1 : i + 2] in ('(', '['):
         end = _link_target_end(s, i + 1) if s[i + 1] == '(' else s.find(']', i + 2) + 1
         if end:
             return s[i:end], end
-    if c == '[' and s[i + 1:i + 2] == '^' and ']' in s[i:]:
+    if c == '[' and s[i + 1 : i + 2] == '^' and ']' in s[i:]:
         end = s.index(']', i) + 1
         return s[i:end], end
     return None

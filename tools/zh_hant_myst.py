@@ -6,6 +6,7 @@ and metadata, MyST directives, roles and their options, math, inline code, link 
 that labels ending in ``-zh`` (and references to them) get ``-hant`` appended so they stay unique across the book,
 and the language bar links back to the Simplified Chinese page instead of to this one.
 """
+
 import io
 import re
 import tokenize
@@ -16,23 +17,52 @@ from tools.zh_hant_inline import convert_inline
 
 NOTICE = '% Generated from chapters/zh/{page} by tools/make_zh_hant.py; edit the source, not this file.\n'
 
-LANG_BAR = re.compile(r'^(?P<indent>\s*)\[English\]\(\.\./en/(?P<page>[^)\s]+)\)(?P<sep1>\s*·\s*)简体中文'
-                      r'(?P<sep2>\s*·\s*)\[繁體中文\]\(\.\./zh-hant/(?P=page)\)(?P<end>\s*)$')
+LANG_BAR = re.compile(
+    r'^(?P<indent>\s*)\[English\]\(\.\./en/(?P<page>[^)\s]+)\)(?P<sep1>\s*·\s*)简体中文'
+    r'(?P<sep2>\s*·\s*)\[繁體中文\]\(\.\./zh-hant/(?P=page)\)(?P<end>\s*)$'
+)
 LABEL_LINE = re.compile(r'^(\s*\()([^()\s]+)(\)=\s*)$')
 ALT_LINE = re.compile(r'^(\s+alt:\s*)(.*?)(?=\s*$)')  # in a cell's YAML metadata block
 OPTION_LINE = re.compile(r'^(\s*:)([\w-]+)(:\s*)(.*?)(\s*)$')
 FENCE_OPEN = re.compile(r'^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,}|:{3,})(?P<info>.*)$')
 
-LABEL_OPTIONS = {'label', 'name'}                        # directive options whose value is a label
-LABEL_ARGUMENT_DIRECTIVES = {'solution', 'solution-start'}   # sphinx-exercise: the argument is a label
-TITLE_DIRECTIVES = {'admonition', 'exercise', 'exercise-start', 'dropdown', 'topic', 'sidebar', 'card',
-                    'grid-item-card', 'tab-item'}        # the argument is a title (prose)
-VERBATIM_DIRECTIVES = {'code', 'code-block', 'sourcecode', 'math', 'raw', 'raw-cell', 'literalinclude', 'include',
-                       'eval-rst', 'mermaid', 'glue', 'glue:any', 'glue:figure', 'glue:math', 'glue:md', 'image',
-                       'csv-table', 'bibliography'}
+LABEL_OPTIONS = {'label', 'name'}  # directive options whose value is a label
+LABEL_ARGUMENT_DIRECTIVES = {'solution', 'solution-start'}  # sphinx-exercise: the argument is a label
+TITLE_DIRECTIVES = {
+    'admonition',
+    'exercise',
+    'exercise-start',
+    'dropdown',
+    'topic',
+    'sidebar',
+    'card',
+    'grid-item-card',
+    'tab-item',
+}  # the argument is a title (prose)
+VERBATIM_DIRECTIVES = {
+    'code',
+    'code-block',
+    'sourcecode',
+    'math',
+    'raw',
+    'raw-cell',
+    'literalinclude',
+    'include',
+    'eval-rst',
+    'mermaid',
+    'glue',
+    'glue:any',
+    'glue:figure',
+    'glue:math',
+    'glue:md',
+    'image',
+    'csv-table',
+    'bibliography',
+}
 
 
 # --- code cells -----------------------------------------------------------------------------------------------
+
 
 def convert_comments(code):
     """The cell's code with the text of each ``#`` comment converted; everything else unchanged."""
@@ -48,7 +78,7 @@ def convert_comments(code):
             row, col = tok.start
             line = lines[row - 1]
             end = col + len(tok.string)
-            lines[row - 1] = line[:col + 1] + convert_text(line[col + 1:end]) + line[end:]
+            lines[row - 1] = line[: col + 1] + convert_text(line[col + 1 : end]) + line[end:]
     return ''.join(lines)
 
 
@@ -71,17 +101,19 @@ def _rewrite_option(line):
         return line.replace(m.group(4), hant_label(m.group(4)), 1) if m.group(4).endswith('-zh') else line
     alt = ALT_LINE.match(line)
     if alt:  # a figure's description (mystnb: image: alt: ...) is prose
-        return alt.group(1) + convert_text(alt.group(2)) + line[alt.end(2):]
+        return alt.group(1) + convert_text(alt.group(2)) + line[alt.end(2) :]
     return line
 
 
 # --- blocks ---------------------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=None)
 def _parser():
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
+
     config = MdParserConfig(enable_extensions={'colon_fence', 'dollarmath', 'amsmath', 'deflist', 'substitution'})
     return create_md_parser(config, RendererHTML)
 
@@ -111,7 +143,7 @@ class Page:
             elif tok.type == 'myst_target':
                 m = LABEL_LINE.match(lines[a].rstrip('\n'))
                 if m:
-                    out[a] = m.group(1) + hant_label(m.group(2)) + lines[a][m.end(2):]
+                    out[a] = m.group(1) + hant_label(m.group(2)) + lines[a][m.end(2) :]
             elif tok.type == 'myst_line_comment':
                 out[a:b] = [convert_text(line) for line in lines[a:b]]
             elif tok.type == 'html_block' and not re.search(r'<(script|style|pre)\b', tok.content, re.I):
@@ -124,17 +156,22 @@ class Page:
         if bar and len(lines) == 1:
             self.language_bar = True
             page = bar.group('page')
-            return [f"{bar['indent']}[English](../en/{page}){bar['sep1']}[简体中文](../zh/{page}){bar['sep2']}繁體中文"
-                    f"{bar['end']}" + text[len(text.rstrip('\n')):]]
+            return [
+                f'{bar["indent"]}[English](../en/{page}){bar["sep1"]}[简体中文](../zh/{page}){bar["sep2"]}繁體中文'
+                f'{bar["end"]}' + text[len(text.rstrip('\n')) :]
+            ]
         return convert_inline(text).splitlines(keepends=True)
 
     def fence(self, lines, info):
         m = FENCE_OPEN.match(lines[0].rstrip('\n'))
-        if not m:   # e.g. a fence inside a block quote: copy it
+        if not m:  # e.g. a fence inside a block quote: copy it
             return lines
         marker = m.group('marker')
-        closed = len(lines) > 1 and lines[-1].strip().startswith(marker[0] * len(marker)) \
+        closed = (
+            len(lines) > 1
+            and lines[-1].strip().startswith(marker[0] * len(marker))
             and not lines[-1].strip().strip(marker[0])
+        )
         body = lines[1:-1] if closed else lines[1:]
         tail = lines[-1:] if closed else []
         directive = re.match(r'\s*\{([^}\s]+)\}\s*(.*?)\s*$', info)
@@ -168,8 +205,9 @@ class Page:
         indent = len(opener.group('indent'))
         dedented = [line[indent:] if line[:indent].isspace() else line for line in body]
         converted = self.convert_lines(dedented)
-        return [line[:indent] + new if line[:indent].isspace() and indent else new
-                for line, new in zip(body, converted)]
+        return [
+            line[:indent] + new if line[:indent].isspace() and indent else new for line, new in zip(body, converted)
+        ]
 
 
 def front_matter_end(lines):
@@ -188,6 +226,7 @@ def convert_page(text, name):
     page = Page(name)
     body = page.convert_lines(lines[k:])
     if not page.language_bar:
-        raise ValueError(f'chapters/zh/{name}: no language bar '
-                         f'"[English](../en/{name}) · 简体中文 · [繁體中文](../zh-hant/{name})"')
+        raise ValueError(
+            f'chapters/zh/{name}: no language bar "[English](../en/{name}) · 简体中文 · [繁體中文](../zh-hant/{name})"'
+        )
     return ''.join(lines[:k]) + NOTICE.format(page=name) + ''.join(body)

@@ -16,6 +16,7 @@ The stateful RNN and its truncated-BPTT loop are written on the page itself, whe
 module keeps only what cuts the series into the loop's streams (``streams``). Trade-off: the forecasting
 helpers stay here, tested once for every forecaster, at the price of a reader opening this file to see them.
 """
+
 import math
 
 import torch
@@ -117,7 +118,7 @@ def streams(x, batch_size):
     n = (len(x) - 1) // check_positive_int('batch_size', batch_size)
     if n < 1:
         raise ValueError(f'a series of {len(x)} values cannot fill {batch_size} streams of at least one step.')
-    return x[:batch_size * n].reshape(batch_size, n), x[1:batch_size * n + 1].reshape(batch_size, n)
+    return x[: batch_size * n].reshape(batch_size, n), x[1 : batch_size * n + 1].reshape(batch_size, n)
 
 
 @torch.no_grad()
@@ -147,7 +148,7 @@ def k_step_predictions(forecaster, x, steps):
         pred = forecaster.predict(states)  # (n,): row i forecasts x[first + i + k]
         if k in steps:
             out[k] = torch.full((T,), math.nan)
-            out[k][first + k:] = pred[:T - first - k]
+            out[k][first + k :] = pred[: T - first - k]
         states = forecaster.advance(states, pred)
     return out
 

@@ -8,6 +8,7 @@ Seconds per epoch are the median over the epochs after the first, with the range
 is the process's CPU time over wall time (median over the later epochs): about 1 where a framework really ran on one
 CPU thread, well above 1 where it used more, below 1 where it waited (for a GPU, or for other programs).
 """
+
 from ..display.labels import label, labels, page_language
 from ..display.tables import Table
 from . import results
@@ -32,16 +33,22 @@ def _recorded_on(run, lang):
 
 def _row(run):
     low, high = run.seconds_range
-    return [run.framework, run.device, f'{run.num_params:,}',
-            (f'{run.seconds_per_epoch:.3f}', f'{low:.3f}–{high:.3f}'),
-            f'{run.epoch_seconds[0]:.2f}', f'{run.cpu_share:.2f}', f'{run.tokens_per_second:,.0f}',
-            f'{run.val_ppl[-1]:.2f}']
+    return [
+        run.framework,
+        run.device,
+        f'{run.num_params:,}',
+        (f'{run.seconds_per_epoch:.3f}', f'{low:.3f}–{high:.3f}'),
+        f'{run.epoch_seconds[0]:.2f}',
+        f'{run.cpu_share:.2f}',
+        f'{run.tokens_per_second:,.0f}',
+        f'{run.val_ppl[-1]:.2f}',
+    ]
 
 
 def _legend_name(run, lang):
     if not run.recorded:
         return run.framework
-    return f"{run.framework}, {label('recorded_run', lang).format(date=run.recorded.get('date', '?'))}"
+    return f'{run.framework}, {label("recorded_run", lang).format(date=run.recorded.get("date", "?"))}'
 
 
 def table(runs, recorded=(), lang=None):
@@ -50,24 +57,40 @@ def table(runs, recorded=(), lang=None):
     epochs = {len(run.val_ppl) for run in runs + recorded}
     if len(epochs) != 1:
         raise ValueError(f'the runs have different numbers of epochs ({sorted(epochs)}); a table compares equals.')
-    words = labels(('framework', 'device', 'parameters', 's_per_epoch', 'first_epoch', 'cpu_share', 'tokens_per_s',
-                    'ran_here'), lang)
-    header = [words['framework'], words['device'], words['parameters'], words['s_per_epoch'], words['first_epoch'],
-              words['cpu_share'], words['tokens_per_s'], label('final_val_ppl', lang).format(epochs=epochs.pop())]
+    words = labels(
+        ('framework', 'device', 'parameters', 's_per_epoch', 'first_epoch', 'cpu_share', 'tokens_per_s', 'ran_here'),
+        lang,
+    )
+    header = [
+        words['framework'],
+        words['device'],
+        words['parameters'],
+        words['s_per_epoch'],
+        words['first_epoch'],
+        words['cpu_share'],
+        words['tokens_per_s'],
+        label('final_val_ppl', lang).format(epochs=epochs.pop()),
+    ]
     groups = [words['ran_here']] * len(runs) + [_recorded_on(run, lang) for run in recorded]
-    return Table(header, [_row(run) for run in runs + recorded], groups=groups,
-                 caption=results.caption([run.recorded for run in recorded], lang))
+    return Table(
+        header,
+        [_row(run) for run in runs + recorded],
+        groups=groups,
+        caption=results.caption([run.recorded for run in recorded], lang),
+    )
 
 
 def plot(runs, recorded=(), lang=None, ax=None):
     """Validation perplexity per epoch, one line per run (recorded runs dashed); returns the axes."""
     import matplotlib.pyplot as plt  # imported on first use: `import d2lmini` stays light
+
     lang = page_language(lang)
     if ax is None:
         ax = plt.figure(figsize=(6, 3.5)).gca()
     for run in list(runs) + list(recorded):
-        ax.plot(range(1, len(run.val_ppl) + 1), run.val_ppl, '--' if run.recorded else '-',
-                label=_legend_name(run, lang))
+        ax.plot(
+            range(1, len(run.val_ppl) + 1), run.val_ppl, '--' if run.recorded else '-', label=_legend_name(run, lang)
+        )
     ax.set_xlabel(label('epoch', lang))
     ax.set_ylabel(label('val_ppl', lang))
     ax.legend()

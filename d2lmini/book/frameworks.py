@@ -30,6 +30,7 @@ Trade-offs:
   and a compiling framework compiles one shape instead of one per length. The price: prefix plus generated text
   must fit in ``num_steps`` characters, and each character costs a pass over the whole window.
 """
+
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ import numpy as np
 @dataclass
 class Windows:
     """The chapter's windows as NumPy arrays: ``X_*[i]`` are ``num_steps`` ids, ``Y_*[i]`` the same shifted by one."""
+
     X_train: np.ndarray  # (num_train, num_steps) int32
     Y_train: np.ndarray
     X_val: np.ndarray  # (num_val, num_steps) int32
@@ -53,18 +55,32 @@ class Windows:
         arr = lambda t: np.ascontiguousarray(t.numpy(), dtype=np.int32)  # noqa: E731
         train = slice(0, data.num_train)
         val = slice(data.num_train, data.num_train + data.num_val)
-        return cls(arr(data.X[train]), arr(data.Y[train]), arr(data.X[val]), arr(data.Y[val]),
-                   list(data.vocab.idx_to_token), data.batch_size)
+        return cls(
+            arr(data.X[train]),
+            arr(data.Y[train]),
+            arr(data.X[val]),
+            arr(data.Y[val]),
+            list(data.vocab.idx_to_token),
+            data.batch_size,
+        )
 
     def save(self, path):
-        np.savez(path, X_train=self.X_train, Y_train=self.Y_train, X_val=self.X_val, Y_val=self.Y_val,
-                 tokens=np.array(self.tokens), batch_size=self.batch_size)
+        np.savez(
+            path,
+            X_train=self.X_train,
+            Y_train=self.Y_train,
+            X_val=self.X_val,
+            Y_val=self.Y_val,
+            tokens=np.array(self.tokens),
+            batch_size=self.batch_size,
+        )
 
     @classmethod
     def load(cls, path):
         with np.load(path) as f:
-            return cls(f['X_train'], f['Y_train'], f['X_val'], f['Y_val'], [str(t) for t in f['tokens']],
-                       int(f['batch_size']))
+            return cls(
+                f['X_train'], f['Y_train'], f['X_val'], f['Y_val'], [str(t) for t in f['tokens']], int(f['batch_size'])
+            )
 
     @property
     def num_steps(self):
@@ -74,7 +90,7 @@ class Windows:
         """The training batches of ``epoch``: ``(X, Y)`` pairs in the shared order (full batches only)."""
         order = np.random.default_rng(seed + epoch).permutation(len(self.X_train))
         for start in range(0, len(order) - self.batch_size + 1, self.batch_size):
-            idx = order[start:start + self.batch_size]
+            idx = order[start : start + self.batch_size]
             yield self.X_train[idx], self.Y_train[idx]
 
     def ids(self, text):
@@ -99,7 +115,7 @@ def perplexity(logits_fn, X, Y, batch_size):
     """``exp`` of the mean cross-entropy of ``logits_fn`` over all windows of ``(X, Y)``, batch by batch."""
     total = 0.0
     for start in range(0, len(X), batch_size):
-        xb, yb = X[start:start + batch_size], Y[start:start + batch_size]
+        xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
         total += cross_entropy(logits_fn(xb), yb) * yb.size
     return float(np.exp(total / Y.size))
 
@@ -108,12 +124,14 @@ def greedy(logits_fn, windows, prefix, num_preds):
     """``prefix`` followed by ``num_preds`` greedily chosen characters (see the module docstring)."""
     ids = windows.ids(prefix)
     if not ids or len(ids) + num_preds > windows.num_steps:
-        raise ValueError(f'prefix ({len(ids)} characters) plus num_preds ({num_preds}) must be 1 to '
-                         f'{windows.num_steps} characters, the window length.')
+        raise ValueError(
+            f'prefix ({len(ids)} characters) plus num_preds ({num_preds}) must be 1 to '
+            f'{windows.num_steps} characters, the window length.'
+        )
     unk = [i for i, token in enumerate(windows.tokens) if token == '<unk>']  # never emitted, as in d2lmini
     for _ in range(num_preds):
         X = np.zeros((1, windows.num_steps), dtype=np.int32)
-        X[0, :len(ids)] = ids
+        X[0, : len(ids)] = ids
         scores = np.array(np.asarray(logits_fn(X))[0, len(ids) - 1], dtype=np.float64)
         scores[unk] = -np.inf
         ids.append(int(scores.argmax()))
@@ -123,6 +141,7 @@ def greedy(logits_fn, windows, prefix, num_preds):
 @dataclass
 class Run:
     """One framework's run: wall seconds and validation perplexity per epoch, and greedy text before and after."""
+
     framework: str
     device: str
     epoch_seconds: list = field(default_factory=list)  # wall clock
@@ -169,8 +188,17 @@ class Run:
         return cls(**{k: row[k] for k in ROW_FIELDS}, recorded={k: v for k, v in row.items() if k not in ROW_FIELDS})
 
 
-ROW_FIELDS = ('framework', 'device', 'epoch_seconds', 'cpu_seconds', 'val_ppl', 'untrained', 'trained',
-              'tokens_per_epoch', 'num_params')
+ROW_FIELDS = (
+    'framework',
+    'device',
+    'epoch_seconds',
+    'cpu_seconds',
+    'val_ppl',
+    'untrained',
+    'trained',
+    'tokens_per_epoch',
+    'num_params',
+)
 
 
 def as_number(loss):
@@ -180,13 +208,27 @@ def as_number(loss):
     return float(loss.asscalar()) if hasattr(loss, 'asscalar') else float(loss)
 
 
-def train(framework, device, step, logits_fn, windows, num_epochs, num_params=0, prefix='it has', num_preds=20,
-          seed=0, clock=time.perf_counter, cpu_clock=time.process_time):
+def train(
+    framework,
+    device,
+    step,
+    logits_fn,
+    windows,
+    num_epochs,
+    num_params=0,
+    prefix='it has',
+    num_preds=20,
+    seed=0,
+    clock=time.perf_counter,
+    cpu_clock=time.process_time,
+):
     """Train with ``step`` for ``num_epochs`` epochs in the shared batch order; returns a ``Run``."""
     num_batches = len(windows.X_train) // windows.batch_size
     if num_epochs < 1 or num_batches < 1:
-        raise ValueError(f'need at least one epoch and one full batch; got num_epochs={num_epochs} and '
-                         f'{len(windows.X_train)} training windows for batches of {windows.batch_size}.')
+        raise ValueError(
+            f'need at least one epoch and one full batch; got num_epochs={num_epochs} and '
+            f'{len(windows.X_train)} training windows for batches of {windows.batch_size}.'
+        )
     run = Run(framework, str(device), untrained=greedy(logits_fn, windows, prefix, num_preds), num_params=num_params)
     for epoch in range(num_epochs):
         start, cpu_start = clock(), cpu_clock()

@@ -18,9 +18,11 @@ thumb for so few seeds, not a test with a stated error rate.
 
 Seeding: seed s builds the model (``torch.manual_seed(s)``); the batch order is seeded separately with 1000 + s, so
 the three variants of one seed see the same batches in the same order and are compared in pairs.
-``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/book/recorded/init.json``; the page reads that file,
+``benchmarks/bench_init.py`` runs the study and records it in ``d2lmini/book/recorded/init.json``; the page reads
+that file,
 because 100 epochs take about half a minute per run on a CPU: far more than a page can spend on many seeds.
 """
+
 import datetime
 import math
 import statistics
@@ -64,8 +66,12 @@ def train(variant, data, seed, epochs, num_hiddens=32, num_gpus=0):
     trainer = Trainer(max_epochs=epochs, gradient_clip_val=1, num_gpus=num_gpus, live_plot=False, progress=False)
     torch.manual_seed(1000 + seed)  # the batch order: the same for every variant of this seed
     trainer.fit(model, data)
-    return {'seed': seed, 'train_ppl': trainer.summary['train_ppl'], 'val_ppl': trainer.summary['val_ppl'],
-            'val_curve': [round(row['val_ppl'], 4) for row in trainer.history]}
+    return {
+        'seed': seed,
+        'train_ppl': trainer.summary['train_ppl'],
+        'val_ppl': trainer.summary['val_ppl'],
+        'val_curve': [round(row['val_ppl'], 4) for row in trainer.history],
+    }
 
 
 def run(data, seeds, epochs, num_hiddens=32, num_gpus=0, command=None, report=None):
@@ -77,9 +83,19 @@ def run(data, seeds, epochs, num_hiddens=32, num_gpus=0, command=None, report=No
             runs[variant].append(train(variant, data, seed, epochs, num_hiddens, num_gpus))
             if report is not None:
                 report(f'seed {seed} {variant}: val ppl {runs[variant][-1]["val_ppl"]:.3f}')
-    return {**device_info(device), 'date': datetime.date.today().isoformat(), 'command': command, 'epochs': epochs,
-            'num_hiddens': num_hiddens, 'batch_size': data.batch_size, 'num_steps': data.num_steps,
-            'lr': 1, 'gradient_clip_val': 1, 'seeds': list(seeds), 'runs': runs}
+    return {
+        **device_info(device),
+        'date': datetime.date.today().isoformat(),
+        'command': command,
+        'epochs': epochs,
+        'num_hiddens': num_hiddens,
+        'batch_size': data.batch_size,
+        'num_steps': data.num_steps,
+        'lr': 1,
+        'gradient_clip_val': 1,
+        'seeds': list(seeds),
+        'runs': runs,
+    }
 
 
 def summary(record):
@@ -90,10 +106,16 @@ def summary(record):
         values = [r['val_ppl'] for r in record['runs'][variant]]
         diffs = [r['val_ppl'] - base[r['seed']] for r in record['runs'][variant] if r['seed'] in base]
         sd = statistics.stdev(diffs) if len(diffs) > 1 else math.nan
-        out[variant] = {'n': len(values), 'mean': statistics.fmean(values),
-                        'sd': statistics.stdev(values) if len(values) > 1 else math.nan,
-                        'min': min(values), 'max': max(values), 'diff_mean': statistics.fmean(diffs),
-                        'diff_sd': sd, 'diff_se': sd / math.sqrt(len(diffs))}
+        out[variant] = {
+            'n': len(values),
+            'mean': statistics.fmean(values),
+            'sd': statistics.stdev(values) if len(values) > 1 else math.nan,
+            'min': min(values),
+            'max': max(values),
+            'diff_mean': statistics.fmean(diffs),
+            'diff_sd': sd,
+            'diff_se': sd / math.sqrt(len(diffs)),
+        }
     return out
 
 
@@ -109,8 +131,13 @@ def paired(record, variant, baseline):
         raise ValueError(f'{variant} and {baseline} share {len(diffs)} seed(s); a paired comparison needs 2 or more.')
     sd = statistics.stdev(diffs)
     se = sd / math.sqrt(len(diffs))
-    return {'n': len(diffs), 'mean': statistics.fmean(diffs), 'sd': sd, 'se': se,
-            'z': statistics.fmean(diffs) / se if se else math.inf}
+    return {
+        'n': len(diffs),
+        'mean': statistics.fmean(diffs),
+        'sd': sd,
+        'se': se,
+        'z': statistics.fmean(diffs) / se if se else math.inf,
+    }
 
 
 def mean_curves(record):
@@ -118,23 +145,34 @@ def mean_curves(record):
     out = {}
     for variant in VARIANTS:
         per_epoch = list(zip(*(r['val_curve'] for r in record['runs'][variant])))  # epochs x seeds
-        out[variant] = {'mean': [statistics.fmean(v) for v in per_epoch], 'min': [min(v) for v in per_epoch],
-                        'max': [max(v) for v in per_epoch]}
+        out[variant] = {
+            'mean': [statistics.fmean(v) for v in per_epoch],
+            'min': [min(v) for v in per_epoch],
+            'max': [max(v) for v in per_epoch],
+        }
     return out
 
 
 def paired_table(record, lang=None):
     """The three paired comparisons of ``PAIRS``: what differs, mean ± s.e. and the difference in standard errors."""
     lang = page_language(lang)
-    header = [label('comparison', lang), label('differs_in', lang), label('diff_mean_se', lang),
-              label('in_se', lang)]
-    differs = {('concise', 'scratch'): 'differs_all', ('concise_scratch_init', 'scratch'): 'differs_param',
-               ('concise', 'concise_scratch_init'): 'differs_init'}
+    header = [label('comparison', lang), label('differs_in', lang), label('diff_mean_se', lang), label('in_se', lang)]
+    differs = {
+        ('concise', 'scratch'): 'differs_all',
+        ('concise_scratch_init', 'scratch'): 'differs_param',
+        ('concise', 'concise_scratch_init'): 'differs_init',
+    }
     rows = []
     for variant, baseline in PAIRS:
         d = paired(record, variant, baseline)
-        rows.append([f'{label(variant, lang)} − {label(baseline, lang)}', label(differs[variant, baseline], lang),
-                     f"{d['mean']:+.3f} ± {d['se']:.3f}", f"{d['z']:+.1f}"])
+        rows.append(
+            [
+                f'{label(variant, lang)} − {label(baseline, lang)}',
+                label(differs[variant, baseline], lang),
+                f'{d["mean"]:+.3f} ± {d["se"]:.3f}',
+                f'{d["z"]:+.1f}',
+            ]
+        )
     caption = label('paired_caption', lang).format(n=paired(record, *PAIRS[0])['n'], epochs=record['epochs'])
     return Table(header, rows, caption=caption, css_class='d2lmini-table d2lmini-init')
 
@@ -146,13 +184,14 @@ def plot_curves(record, lang=None, figsize=(6, 3.8)):
 
     from ..display.figures import FigureImage
     from ..display.fonts import use_page_fonts
+
     lang = page_language(lang)
     use_page_fonts(lang)
     fig = Figure(figsize=figsize, dpi=100, layout='constrained')
     ax = fig.add_subplot()
     for (variant, c), style in zip(mean_curves(record).items(), ('-', '--', ':')):
         epochs = range(1, len(c['mean']) + 1)
-        line, = ax.plot(epochs, c['mean'], style, label=label(variant, lang))
+        (line,) = ax.plot(epochs, c['mean'], style, label=label(variant, lang))
         ax.fill_between(epochs, c['min'], c['max'], color=line.get_color(), alpha=0.15, linewidth=0)
     ax.set_xlabel(label('epoch', lang)), ax.set_ylabel(label('val_ppl', lang))
     ax.set_title(label('curves_title', lang).format(n=len(record['seeds'])), fontsize='medium')
@@ -167,8 +206,10 @@ def recorded(name='init'):
 
 
 def save(record, name='init'):
-    about = ('Final validation perplexity of three initializations of the chapter\'s RNN language model, several '
-             'seeds each (d2lmini.init_study). One row per device; written by benchmarks/bench_init.py.')
+    about = (
+        "Final validation perplexity of three initializations of the chapter's RNN language model, several "
+        'seeds each (d2lmini.init_study). One row per device; written by benchmarks/bench_init.py.'
+    )
     return results.update(name, record, KEY, about=about)
 
 
@@ -176,13 +217,25 @@ def table(record, lang=None):
     """Variant, initialization, seeds, validation perplexity (mean ± sd, with min–max in small print) and the
     paired difference from the from-scratch model."""
     lang = page_language(lang)
-    header = [label('model', lang), label('init', lang), label('seeds', lang), label('val_ppl_mean', lang),
-              label('vs_scratch', lang)]
+    header = [
+        label('model', lang),
+        label('init', lang),
+        label('seeds', lang),
+        label('val_ppl_mean', lang),
+        label('vs_scratch', lang),
+    ]
     rows = []
     for variant, s in summary(record).items():
-        diff = '—' if variant == 'scratch' else f"{s['diff_mean']:+.3f} ± {s['diff_se']:.3f}"
-        rows.append([label(variant, lang), label(INIT_LABELS[variant], lang), str(s['n']),
-                     (f"{s['mean']:.2f} ± {s['sd']:.2f}", f"{s['min']:.2f}–{s['max']:.2f}"), diff])
+        diff = '—' if variant == 'scratch' else f'{s["diff_mean"]:+.3f} ± {s["diff_se"]:.3f}'
+        rows.append(
+            [
+                label(variant, lang),
+                label(INIT_LABELS[variant], lang),
+                str(s['n']),
+                (f'{s["mean"]:.2f} ± {s["sd"]:.2f}', f'{s["min"]:.2f}–{s["max"]:.2f}'),
+                diff,
+            ]
+        )
     source = label('recorded', lang).format(date=record['date'], device=record['device_name'])
     caption = ' · '.join(filter(None, [source, results.caption([record], lang)]))
     return Table(header, rows, caption=caption, css_class='d2lmini-table d2lmini-init')

@@ -7,6 +7,7 @@ The files live inside the package so that a notebook on Colab (which installs d2
 
 A file that cannot be read as such a document is never overwritten: ``update`` raises and says how to repair it.
 """
+
 import base64
 import json
 import os
@@ -34,12 +35,19 @@ def read(name):
     try:
         doc = json.loads(path.read_text(encoding='utf-8'))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f'{path} is not valid JSON ({err}). Restore it with `git checkout -- {path.name}` '
-                         'in its folder, or move it away to start a new file.') from err
-    if not isinstance(doc, dict) or not isinstance(doc.get('rows'), list) \
-            or not all(isinstance(row, dict) for row in doc['rows']):
-        raise ValueError(f'{path} is not a results file: expected {{"about": ..., "rows": [{{...}}, ...]}}. '
-                         'Restore it from git, or move it away to start a new file.')
+        raise ValueError(
+            f'{path} is not valid JSON ({err}). Restore it with `git checkout -- {path.name}` '
+            'in its folder, or move it away to start a new file.'
+        ) from err
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get('rows'), list)
+        or not all(isinstance(row, dict) for row in doc['rows'])
+    ):
+        raise ValueError(
+            f'{path} is not a results file: expected {{"about": ..., "rows": [{{...}}, ...]}}. '
+            'Restore it from git, or move it away to start a new file.'
+        )
     return doc
 
 
@@ -82,8 +90,10 @@ def encode_state(state_dict):
     out = {}
     for name, tensor in state_dict.items():
         t = tensor.detach().to('cpu', torch.float32).contiguous()
-        out[name] = {'shape': list(t.shape),
-                     'float32_le_base64': base64.b64encode(np.asarray(t.numpy(), dtype='<f4').tobytes()).decode()}
+        out[name] = {
+            'shape': list(t.shape),
+            'float32_le_base64': base64.b64encode(np.asarray(t.numpy(), dtype='<f4').tobytes()).decode(),
+        }
     return out
 
 

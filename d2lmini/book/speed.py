@@ -27,6 +27,7 @@ How:
 Recorded rows (``d2lmini/book/recorded/speed.json``, by ``benchmarks/bench_speed.py``) have the shape of a
 ``Study.record``, so a page shows them beside the reader's own run.
 """
+
 import datetime
 import platform
 import statistics
@@ -44,8 +45,11 @@ from . import results
 
 MODELS = ('scratch', 'concise', 'scratch_one_output')
 # the ratios a row reports: name -> (numerator, denominator), trial by trial
-RATIOS = {'speedup': ('concise', 'scratch'), 'speedup_output': ('scratch_one_output', 'scratch'),
-          'speedup_rnn': ('concise', 'scratch_one_output')}
+RATIOS = {
+    'speedup': ('concise', 'scratch'),
+    'speedup_output': ('scratch_one_output', 'scratch'),
+    'speedup_rnn': ('concise', 'scratch_one_output'),
+}
 WARMUP_STEPS = 2
 KEY = ('device_type', 'device_name', 'threads')  # one recorded row per device (and CPU thread count)
 
@@ -98,6 +102,7 @@ def make_step(model, X, Y, clip=1.0):
         loss.backward()
         nn.utils.clip_grad_norm_(params, clip)
         optim.step()
+
     return step
 
 
@@ -115,8 +120,7 @@ def time_steps(step, n, sync, clock=time.perf_counter, cpu_clock=time.process_ti
     return clock() - start, cpu_clock() - cpu_start
 
 
-def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed,
-                   models=MODELS):
+def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_steps, vocab_size, seed, models=MODELS):
     """``{'batch_size', 'num_hiddens', 'steps_per_trial', 'tokens_per_second'}`` for one configuration."""
     sync, steps, per_trial, clock = synchronizer(device), {}, {}, int(clock_for(device) == 'cpu')
     tps, cpu_tps = {kind: [] for kind in models}, {kind: [] for kind in models}
@@ -129,13 +133,18 @@ def measure_config(batch_size, num_hiddens, device, trials, trial_seconds, num_s
             time_steps(steps[kind], 1, sync)
         per_trial[kind] = max(1, round(trial_seconds / max(time_steps(steps[kind], 1, sync)[clock], 1e-9)))
     for i in range(trials):
-        for kind in (models if i % 2 == 0 else models[::-1]):
+        for kind in models if i % 2 == 0 else models[::-1]:
             wall, cpu = time_steps(steps[kind], per_trial[kind], sync)
             tokens = batch_size * num_steps * per_trial[kind]
             tps[kind].append(tokens / max(wall, 1e-9))
             cpu_tps[kind].append(tokens / max(cpu, 1e-9))
-    return {'batch_size': batch_size, 'num_hiddens': num_hiddens, 'steps_per_trial': per_trial,
-            'tokens_per_second': tps, 'tokens_per_cpu_second': cpu_tps}
+    return {
+        'batch_size': batch_size,
+        'num_hiddens': num_hiddens,
+        'steps_per_trial': per_trial,
+        'tokens_per_second': tps,
+        'tokens_per_cpu_second': cpu_tps,
+    }
 
 
 MATMUL_OPS = ('mm', 'addmm', 'bmm')  # the matrix products a CPU step runs, as ATen operators
@@ -146,6 +155,7 @@ def matmul_calls(kind, num_hiddens=32, batch_size=4, num_steps=32, vocab_size=28
     ``num_steps`` only). A ``TorchDispatchMode`` sees every ATen call, backward and ``nn.RNN``'s C++ loop included;
     ``torch.profiler`` counts the same, but its native library writes to stderr, which a notebook shows."""
     from torch.utils._python_dispatch import TorchDispatchMode
+
     products = {getattr(torch.ops.aten, name) for name in MATMUL_OPS}
 
     class Count(TorchDispatchMode):
@@ -171,10 +181,15 @@ def device_info(device):
         name = torch.cuda.get_device_name(device)
     else:
         name = cpu_name()
-    return {'device_type': device.type, 'device_name': name, 'threads': torch.get_num_threads(),
-            'torch': torch.__version__, 'cuda': torch.version.cuda,
-            'cudnn': torch.backends.cudnn.version() if device.type == 'cuda' else None,
-            'python': platform.python_version()}
+    return {
+        'device_type': device.type,
+        'device_name': name,
+        'threads': torch.get_num_threads(),
+        'torch': torch.__version__,
+        'cuda': torch.version.cuda,
+        'cudnn': torch.backends.cudnn.version() if device.type == 'cuda' else None,
+        'python': platform.python_version(),
+    }
 
 
 def cpu_name():
@@ -187,8 +202,18 @@ def cpu_name():
     return platform.processor() or platform.machine() or 'CPU'
 
 
-def measure(batch_sizes=(1, 32, 1024), hidden_sizes=(32, 256), device=None, trials=5, trial_seconds=0.1,
-            num_steps=32, vocab_size=28, seed=0, command=None, models=MODELS):
+def measure(
+    batch_sizes=(1, 32, 1024),
+    hidden_sizes=(32, 256),
+    device=None,
+    trials=5,
+    trial_seconds=0.1,
+    num_steps=32,
+    vocab_size=28,
+    seed=0,
+    command=None,
+    models=MODELS,
+):
     """Run the study (see the module docstring) and return a ``Study``; ``device`` defaults to the CPU.
     ``models``: a subset of ``MODELS`` in that order, at least ``'scratch'`` and ``'concise'``."""
     check_positive_int('trials', trials), check_positive_number('trial_seconds', trial_seconds)
@@ -196,11 +221,21 @@ def measure(batch_sizes=(1, 32, 1024), hidden_sizes=(32, 256), device=None, tria
     if not {'scratch', 'concise'} <= set(models) or not set(models) <= set(MODELS) or len(set(models)) != len(models):
         raise ValueError(f'models must hold scratch and concise, each model once, from {MODELS}; got {models!r}.')
     device, start = torch.device(device if device is not None else 'cpu'), time.perf_counter()
-    record = {**device_info(device), 'clock': clock_for(device), 'date': datetime.date.today().isoformat(),
-              'command': command,
-              'num_steps': num_steps, 'vocab_size': vocab_size, 'trials': trials, 'trial_seconds': trial_seconds,
-              'results': [measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed, models)
-                          for h in hidden_sizes for b in batch_sizes]}
+    record = {
+        **device_info(device),
+        'clock': clock_for(device),
+        'date': datetime.date.today().isoformat(),
+        'command': command,
+        'num_steps': num_steps,
+        'vocab_size': vocab_size,
+        'trials': trials,
+        'trial_seconds': trial_seconds,
+        'results': [
+            measure_config(b, h, device, trials, trial_seconds, num_steps, vocab_size, seed, models)
+            for h in hidden_sizes
+            for b in batch_sizes
+        ],
+    }
     record['seconds'] = time.perf_counter() - start  # the whole study, warm-up included (wall clock)
     return Study(record)
 
@@ -229,10 +264,19 @@ class Study:
         out = []
         for r in self.record['results']:
             tps = r['tokens_per_second' if clock == 'wall' else 'tokens_per_cpu_second']
-            ratios = {name: spread([a / b for a, b in zip(tps[top], tps[bottom])])  # trial by trial
-                      for name, (top, bottom) in RATIOS.items() if top in tps and bottom in tps}
-            out.append({'batch_size': r['batch_size'], 'num_hiddens': r['num_hiddens'],
-                        **{kind: spread(tps[kind]) for kind in MODELS if kind in tps}, **ratios})
+            ratios = {
+                name: spread([a / b for a, b in zip(tps[top], tps[bottom])])  # trial by trial
+                for name, (top, bottom) in RATIOS.items()
+                if top in tps and bottom in tps
+            }
+            out.append(
+                {
+                    'batch_size': r['batch_size'],
+                    'num_hiddens': r['num_hiddens'],
+                    **{kind: spread(tps[kind]) for kind in MODELS if kind in tps},
+                    **ratios,
+                }
+            )
         return out
 
     def row(self, batch_size, num_hiddens):
@@ -245,16 +289,15 @@ class Study:
     def device_text(self, lang):
         r = self.record
         if r['device_type'] != 'cpu':
-            return f"{r['device_name']}, CUDA {r['cuda']}, cuDNN {r['cudnn']}, {label('timed_wall', lang)}"
+            return f'{r["device_name"]}, CUDA {r["cuda"]}, cuDNN {r["cudnn"]}, {label("timed_wall", lang)}'
         clock = label('timed_cpu' if r.get('clock') == 'cpu' else 'timed_wall', lang)
-        return f"{r['device_name']}, {label('threads', lang).format(n=r['threads'])}, {clock}"
+        return f'{r["device_name"]}, {label("threads", lang).format(n=r["threads"])}, {clock}'
 
     def name(self, lang):
         """'this run: <device>' or 'recorded <date>: <device>' in the page's language."""
         if self.recorded:
             return label('recorded', lang).format(date=self.record['date'], device=self.device_text(lang))
         return label('this_run', lang).format(device=self.device_text(lang))
-
 
 
 def recorded(name='speed'):
@@ -264,8 +307,10 @@ def recorded(name='speed'):
 
 def save(study, name='speed'):
     """Add or replace ``study``'s row (same device and thread count) in the results file; returns the status."""
-    about = ('Training throughput of the from-scratch and concise RNN language models (d2lmini.speed). '
-             'One row per device; written by benchmarks/bench_speed.py.')
+    about = (
+        'Training throughput of the from-scratch and concise RNN language models (d2lmini.speed). '
+        'One row per device; written by benchmarks/bench_speed.py.'
+    )
     return results.update(name, study.record, KEY, about=about)
 
 
@@ -276,18 +321,27 @@ def table(studies, lang=None, ratios=False):
     lang = page_language(lang)
     models = [kind for kind in MODELS if any(kind in s.models() for s in studies)]
     columns = [name for name in RATIOS if all(kind in models for kind in RATIOS[name])] if ratios else models
-    header = [label(f'{name}_range', lang) if ratios else label('throughput', lang).format(model=label(name, lang))
-              for name in columns]
+    header = [
+        label(f'{name}_range', lang) if ratios else label('throughput', lang).format(model=label(name, lang))
+        for name in columns
+    ]
     rows, groups = [], []
     for study in studies:
         for r in sorted(study.rows(), key=lambda r: (r['num_hiddens'], r['batch_size'])):
-            cells = [('{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if ratios else format_tps(*r[name]))
-                     if name in r else '—' for name in columns]
+            cells = [
+                ('{:.2f}× ({:.2f}–{:.2f})'.format(*r[name]) if ratios else format_tps(*r[name])) if name in r else '—'
+                for name in columns
+            ]
             rows.append([str(r['num_hiddens']), str(r['batch_size'])] + cells)
             groups.append(study.name(lang))
     caption = results.caption([s.record for s in studies if s.recorded], lang)
-    return Table([label('num_hiddens', lang), label('batch_size', lang)] + header, rows, groups=groups,
-                 caption=caption, css_class='d2lmini-table d2lmini-speed')
+    return Table(
+        [label('num_hiddens', lang), label('batch_size', lang)] + header,
+        rows,
+        groups=groups,
+        caption=caption,
+        css_class='d2lmini-table d2lmini-speed',
+    )
 
 
 def format_tps(median, low, high):

@@ -4,6 +4,7 @@
 BCP 47 tag the page declares in ``<html lang>``; ``source`` names the edition a generated one is made from
 (zh-hant from zh, by ``tools/make_zh_hant.py``).
 """
+
 from dataclasses import dataclass
 from typing import Optional
 

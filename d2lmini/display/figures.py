@@ -1,4 +1,5 @@
 """A matplotlib figure shown once as a PNG, with no pyplot state (the studies' figures use it)."""
+
 import io
 
 

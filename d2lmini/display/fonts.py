@@ -8,21 +8,44 @@ the page's own plotting code (``plt.subplots``, ``ax.set_title``) then draws Chi
 untouched. When no CJK font is installed (a fresh Colab runtime, for one) it warns with the command that installs
 one; fonts installed after matplotlib started are found on the next call, without a restart.
 """
+
 import warnings
 
 CANDIDATES = {  # by page language: the fonts that draw its script, most common first
-    'zh': ['Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', 'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei',
-           'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Heiti SC', 'SimHei', 'Arial Unicode MS'],
-    'zh-hant': ['Noto Sans CJK TC', 'Source Han Sans TC', 'Noto Sans TC', 'Microsoft JhengHei', 'PingFang TC',
-                'Heiti TC', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Arial Unicode MS'],
+    'zh': [
+        'Noto Sans CJK SC',
+        'Source Han Sans SC',
+        'Noto Sans SC',
+        'WenQuanYi Zen Hei',
+        'WenQuanYi Micro Hei',
+        'Microsoft YaHei',
+        'PingFang SC',
+        'Hiragino Sans GB',
+        'Heiti SC',
+        'SimHei',
+        'Arial Unicode MS',
+    ],
+    'zh-hant': [
+        'Noto Sans CJK TC',
+        'Source Han Sans TC',
+        'Noto Sans TC',
+        'Microsoft JhengHei',
+        'PingFang TC',
+        'Heiti TC',
+        'Noto Sans CJK SC',
+        'WenQuanYi Zen Hei',
+        'Arial Unicode MS',
+    ],
 }
-INSTALL_HINT = ('install one, e.g. `!apt-get -qq install fonts-noto-cjk` on Colab or Debian/Ubuntu, and run the cell '
-                'again')
+INSTALL_HINT = (
+    'install one, e.g. `!apt-get -qq install fonts-noto-cjk` on Colab or Debian/Ubuntu, and run the cell again'
+)
 
 
 def installed_font(lang):
     """The first font of ``CANDIDATES[lang]`` that matplotlib knows, looking for newly installed fonts once."""
     from matplotlib import font_manager
+
     for attempt in range(2):
         known = {f.name for f in font_manager.fontManager.ttflist}
         found = next((name for name in CANDIDATES[lang] if name in known), None)
@@ -39,13 +62,15 @@ def use_page_fonts(lang=None):
     from matplotlib import rcParams
 
     from .labels import page_language
+
     lang = page_language(lang)
     if lang not in CANDIDATES:
         return None
     font = installed_font(lang)
     if font is None:
-        warnings.warn(f'no Chinese font is installed, so Chinese labels in figures show as boxes: {INSTALL_HINT}.',
-                      stacklevel=2)
+        warnings.warn(
+            f'no Chinese font is installed, so Chinese labels in figures show as boxes: {INSTALL_HINT}.', stacklevel=2
+        )
         return None
     families = [f for f in rcParams['font.family'] if f not in sum(CANDIDATES.values(), [])]
     rcParams['font.family'] = families + [font]

@@ -10,6 +10,7 @@ notebook when it is named like an edition (Jupyter, Binder, nbval and the book b
 Chinese one by ``tools/make_zh_hant.py`` (OpenCC and the book's glossary, as for the pages) into
 ``_labels_zh_hant.py``, so the three never drift apart.
 """
+
 import os
 from pathlib import Path
 
@@ -38,18 +39,26 @@ TERMS = {  # key: (English, 简体中文)
     'untrained': ('untrained model', '未训练的模型'),
     'book_sentence': ('a sentence from the book', '书中的一句话'),
     'scrambled': ('its letters scrambled', '打乱顺序的同一组字母'),
-    'ppl_formula': ('perplexity = exp(mean NLL) = exp({total} / {n}) = exp({nll}) = {ppl}',
-                    '困惑度 = exp(平均负对数似然) = exp({total} / {n}) = exp({nll}) = {ppl}'),
-    'nll_note': ('NLL (negative log-likelihood) is −ln p of each character after the first; the first has no '
-                 'context, so the model predicts nothing for it.',
-                 '负对数似然（NLL）是第一个字符之后每个字符的 −ln p；第一个字符没有上文，模型不对它做预测。'),
+    'ppl_formula': (
+        'perplexity = exp(mean NLL) = exp({total} / {n}) = exp({nll}) = {ppl}',
+        '困惑度 = exp(平均负对数似然) = exp({total} / {n}) = exp({nll}) = {ppl}',
+    ),
+    'nll_note': (
+        'NLL (negative log-likelihood) is −ln p of each character after the first; the first has no '
+        'context, so the model predicts nothing for it.',
+        '负对数似然（NLL）是第一个字符之后每个字符的 −ln p；第一个字符没有上文，模型不对它做预测。',
+    ),
     'legend': ('Less likely: darker shade, thicker underline.', '概率越低：底色越深，下划线越粗。'),
-    'details_hint': ('Point at a character, tap it, or move to it with the arrow keys to see what the model '
-                     'expected there.', '指向或轻点一个字符，或用方向键移到它上面，即可看到模型在那里预期的字符。'),
+    'details_hint': (
+        'Point at a character, tap it, or move to it with the arrow keys to see what the model expected there.',
+        '指向或轻点一个字符，或用方向键移到它上面，即可看到模型在那里预期的字符。',
+    ),
     'expected_after': ('After “{context}” the model expected:', '读到“{context}”之后，模型预期：'),
     'char_prob': ('“{char}”: p = {p}, surprisal {bits} bits', '“{char}”：p = {p}，信息量 {bits} 比特'),
-    'no_prediction': ('“{char}” is the first character: with no context, the model makes no prediction for it.',
-                      '“{char}”是第一个字符：没有上文，模型不对它做预测。'),
+    'no_prediction': (
+        '“{char}” is the first character: with no context, the model makes no prediction for it.',
+        '“{char}”是第一个字符：没有上文，模型不对它做预测。',
+    ),
     'no_prediction_short': ('first character: no context, no prediction', '第一个字符：没有上文，没有预测'),
     'in_text': ('← in the text', '← 文本中的字符'),
     'rank': ('rank {rank}', '排第 {rank} 位'),
@@ -63,10 +72,14 @@ TERMS = {  # key: (English, 简体中文)
     'val_ppl': ('val ppl', '验证困惑度'),
     'train_loss': ('train loss', '训练损失'),
     'val_loss': ('val loss', '验证损失'),
-    'progress': ('epoch {epoch}/{max_epochs}  {metrics}  {speed} tok/s  ETA {eta}',
-                 '迭代周期 {epoch}/{max_epochs}  {metrics}  {speed} 词元/秒  剩余 {eta}'),
-    'summary': ('{epochs} epochs, {seconds} s on {device}, {speed}k tok/s: {metrics}',
-                '{epochs} 个迭代周期，{seconds} 秒（{device}），每秒 {speed}k 词元：{metrics}'),
+    'progress': (
+        'epoch {epoch}/{max_epochs}  {metrics}  {speed} tok/s  ETA {eta}',
+        '迭代周期 {epoch}/{max_epochs}  {metrics}  {speed} 词元/秒  剩余 {eta}',
+    ),
+    'summary': (
+        '{epochs} epochs, {seconds} s on {device}, {speed}k tok/s: {metrics}',
+        '{epochs} 个迭代周期，{seconds} 秒（{device}），每秒 {speed}k 词元：{metrics}',
+    ),
     'interrupted': ('interrupted (Ctrl-C)', '已中断（Ctrl-C）'),
     'diverged': ('stopped: training diverged', '已停止：训练发散'),
     # tables
@@ -103,8 +116,10 @@ TERMS = {  # key: (English, 简体中文)
     'differs_init': ('the initialization only', '只有初始化'),
     'diff_mean_se': ('val ppl difference, mean ± s.e.', '验证困惑度之差，均值 ± 标准误'),
     'in_se': ('in standard errors', '相当于几个标准误'),
-    'paired_caption': ('{n} seeds, {epochs} epochs; s.e. = standard error of the mean difference',
-                       '{n} 个随机种子，{epochs} 个迭代周期；标准误 = 平均差值的标准误差'),
+    'paired_caption': (
+        '{n} seeds, {epochs} epochs; s.e. = standard error of the mean difference',
+        '{n} 个随机种子，{epochs} 个迭代周期；标准误 = 平均差值的标准误差',
+    ),
     'curves_title': ('mean over {n} seeds; band: lowest to highest seed', '{n} 个随机种子的均值；色带：最低到最高'),
     # worked exercise: forecasting §9.1's noisy sine
     'time': ('time', '时间'),
@@ -135,14 +150,22 @@ TERMS = {  # key: (English, 简体中文)
     'setting': ('setting', '设置'),
     'test_ppl': ('test ppl', '测试困惑度'),
     'gap': ('gap (test − train)', '差距（测试 − 训练）'),
-    'run_after': ('{hidden} hidden units, {windows:,} windows, after epoch {epoch}',
-                  '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期后'),
-    'run_best': ('{hidden} hidden units, {windows:,} windows, weights of epoch {epoch}',
-                 '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期的权重'),
-    'run_wd': ('{hidden} hidden units, {windows:,} windows, weight decay, after epoch {epoch}',
-               '{hidden} 个隐藏单元，{windows:,} 个窗口，权重衰减，第 {epoch} 个迭代周期后'),
-    'run_chapter': ("{hidden} hidden units, {windows:,} windows, after epoch {epoch} (the chapter's setting)",
-                    '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期后（正文的设置）'),
+    'run_after': (
+        '{hidden} hidden units, {windows:,} windows, after epoch {epoch}',
+        '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期后',
+    ),
+    'run_best': (
+        '{hidden} hidden units, {windows:,} windows, weights of epoch {epoch}',
+        '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期的权重',
+    ),
+    'run_wd': (
+        '{hidden} hidden units, {windows:,} windows, weight decay, after epoch {epoch}',
+        '{hidden} 个隐藏单元，{windows:,} 个窗口，权重衰减，第 {epoch} 个迭代周期后',
+    ),
+    'run_chapter': (
+        "{hidden} hidden units, {windows:,} windows, after epoch {epoch} (the chapter's setting)",
+        '{hidden} 个隐藏单元，{windows:,} 个窗口，第 {epoch} 个迭代周期后（正文的设置）',
+    ),
     # solutions to exercises 3 to 7 (rnn-solutions)
     'layer': ('recurrent layer', '循环层'),
     'layer_rnn': ('nn.RNN, 1 layer', 'nn.RNN，1 层'),
@@ -167,11 +190,14 @@ TERMS = {  # key: (English, 简体中文)
     'recorded_run': ('recorded {date}', '{date} 记录'),
     # the in-page trainer (a third tab of the in-page generator) and, under the scored text, the hidden state
     'train_tab': ('Train it here', '在这里训练'),
-    'train_intro': ('The chapter’s model (32 hidden units, windows of 32 characters), trained from scratch in your '
-                    'browser on the chapter’s {train} training windows of The Time Machine: minibatches of {batch}, '
-                    'learning rate {lr}, gradients clipped to norm {clip}; validation on the next {val} windows.',
-                    '本章的模型（32 个隐藏单元，窗口长 32 个字符）在你的浏览器里从头训练，数据是本章《时间机器》的 {train} 个训练窗口：'
-                    '小批量大小 {batch}，学习率 {lr}，梯度裁剪到范数 {clip}；在随后的 {val} 个窗口上验证。'),
+    'train_intro': (
+        'The chapter’s model (32 hidden units, windows of 32 characters), trained from scratch in your '
+        'browser on the chapter’s {train} training windows of The Time Machine: minibatches of {batch}, '
+        'learning rate {lr}, gradients clipped to norm {clip}; validation on the next {val} windows.',
+        '本章的模型（32 个隐藏单元，窗口长 32 个字符）在你的浏览器里从头训练，'
+        '数据是本章《时间机器》的 {train} 个训练窗口：'
+        '小批量大小 {batch}，学习率 {lr}，梯度裁剪到范数 {clip}；在随后的 {val} 个窗口上验证。',
+    ),
     'train_epochs': ('Epochs', '迭代周期数'),
     'train_start': ('Start', '开始'),
     'train_pause': ('Pause', '暂停'),
@@ -180,48 +206,107 @@ TERMS = {  # key: (English, 简体中文)
     'train_model': ('Model in the other tabs', '其他标签页使用的模型'),
     'train_stored': ('stored (trained in the notebook)', '存储的模型（在笔记本中训练）'),
     'train_yours': ('yours (trained here)', '你的模型（在这里训练）'),
-    'train_status': ('epoch {epoch}/{epochs} · {speed} tokens/s ({backend}) · training perplexity {train} · '
-                     'validation perplexity {val}',
-                     '迭代周期 {epoch}/{epochs} · 每秒 {speed} 个词元（{backend}）· 训练困惑度 {train} · 验证困惑度 {val}'),
-    'train_sample': ('epoch {epoch}: greedy “{greedy}” · sampled “{sampled}”',
-                     '第 {epoch} 个迭代周期：贪心“{greedy}” · 采样“{sampled}”'),
+    'train_status': (
+        'epoch {epoch}/{epochs} · {speed} tokens/s ({backend}) · training perplexity {train} · '
+        'validation perplexity {val}',
+        '迭代周期 {epoch}/{epochs} · 每秒 {speed} 个词元（{backend}）· 训练困惑度 {train} · 验证困惑度 {val}',
+    ),
+    'train_sample': (
+        'epoch {epoch}: greedy “{greedy}” · sampled “{sampled}”',
+        '第 {epoch} 个迭代周期：贪心“{greedy}” · 采样“{sampled}”',
+    ),
     'train_curve': ('Training and validation perplexity against epochs', '训练和验证困惑度随迭代周期的变化'),
     'train_loading': ('unpacking the training text…', '正在解压训练文本……'),
     'train_paused': ('paused', '已暂停'),
     'train_done': ('done', '完成'),
     'train_stopped': ('stopped', '已停止'),
     'train_range': ('{name} must be a whole number from {low} to {high}.', '{name}必须是 {low} 到 {high} 之间的整数。'),
-    'train_diverged': ('training diverged in epoch {epoch} (the loss is no longer a finite number): press Reset '
-                       'and start again with another seed.',
-                       '训练在第 {epoch} 个迭代周期发散了（损失不再是有限数）：请按“重置”，换一个随机种子重新开始。'),
-    'train_bad_text': ('the training text in this page is damaged (SHA-1 {got}, expected {want}): reload the page.',
-                       '本页中的训练文本已损坏（SHA-1 为 {got}，应为 {want}）：请重新加载页面。'),
-    'train_bad_vocab': ('the training text gives another vocabulary than the stored model’s: this page cannot '
-                        'train it.', '训练文本得到的词表与存储的模型不同：本页无法训练它。'),
-    'heatmap_caption': ('Hidden state of the model in the other tabs: one column per character, one row per unit '
-                        '(blue −1, white 0, red +1).',
-                        '模型的隐状态：每个字符一列，每个隐藏单元一行（蓝 −1，白 0，红 +1）。'),
-    'heatmap_hint': ('Point at a cell, or focus the map and use the arrow keys, to follow one unit along the text.',
-                     '指向一个格子，或让热图获得焦点后使用方向键，即可沿文本查看一个单元的取值。'),
+    'train_diverged': (
+        'training diverged in epoch {epoch} (the loss is no longer a finite number): press Reset '
+        'and start again with another seed.',
+        '训练在第 {epoch} 个迭代周期发散了（损失不再是有限数）：请按“重置”，换一个随机种子重新开始。',
+    ),
+    'train_bad_text': (
+        'the training text in this page is damaged (SHA-1 {got}, expected {want}): reload the page.',
+        '本页中的训练文本已损坏（SHA-1 为 {got}，应为 {want}）：请重新加载页面。',
+    ),
+    'train_bad_vocab': (
+        'the training text gives another vocabulary than the stored model’s: this page cannot train it.',
+        '训练文本得到的词表与存储的模型不同：本页无法训练它。',
+    ),
+    'heatmap_caption': (
+        'Hidden state of the model in the other tabs: one column per character, one row per unit '
+        '(blue −1, white 0, red +1).',
+        '模型的隐状态：每个字符一列，每个隐藏单元一行（蓝 −1，白 0，红 +1）。',
+    ),
+    'heatmap_hint': (
+        'Point at a cell, or focus the map and use the arrow keys, to follow one unit along the text.',
+        '指向一个格子，或让热图获得焦点后使用方向键，即可沿文本查看一个单元的取值。',
+    ),
     'heatmap_readout': ('unit {unit} after “{context}”: {value}', '读到“{context}”后，单元 {unit}：{value}'),
-    'bits_model': ('The model: {bits} bits for the {n} characters after the first, {bpc} bits per character.',
-                   '模型：第一个字符之后的 {n} 个字符共 {bits} 比特，每个字符 {bpc} 比特。'),
-    'bits_gzip': ('gzip (your browser’s CompressionStream): {bytes} bytes = {bits} bits for all {m} characters, '
-                  '{bpc} bits per character.',
-                  'gzip（浏览器自带的 CompressionStream）：全部 {m} 个字符共 {bytes} 字节 = {bits} 比特，每个字符 {bpc} 比特。'),
-    'bits_no_gzip': ('(This browser has no CompressionStream to compare with.)', '（此浏览器没有可供比较的 CompressionStream。）'),
+    'bits_model': (
+        'The model: {bits} bits for the {n} characters after the first, {bpc} bits per character.',
+        '模型：第一个字符之后的 {n} 个字符共 {bits} 比特，每个字符 {bpc} 比特。',
+    ),
+    'bits_gzip': (
+        'gzip (your browser’s CompressionStream): {bytes} bytes = {bits} bits for all {m} characters, '
+        '{bpc} bits per character.',
+        'gzip（浏览器自带的 CompressionStream）：全部 {m} 个字符共 {bytes} 字节 = {bits} 比特，每个字符 {bpc} 比特。',
+    ),
+    'bits_no_gzip': (
+        '(This browser has no CompressionStream to compare with.)',
+        '（此浏览器没有可供比较的 CompressionStream。）',
+    ),
 }
 
 
 GENERATOR = ('prefix', 'length', 'temperature', 'seed', 'generate', 'mode', 'greedy', 'sample')  # field labels
-SCORING = ('continue_tab', 'score_tab', 'score_field', 'score', 'trained', 'untrained', 'perplexity', 'ppl_formula',
-           'nll_note', 'legend', 'details_hint', 'expected_after', 'char_prob', 'no_prediction', 'no_prediction_short',
-           'in_text', 'rank')
+SCORING = (
+    'continue_tab',
+    'score_tab',
+    'score_field',
+    'score',
+    'trained',
+    'untrained',
+    'perplexity',
+    'ppl_formula',
+    'nll_note',
+    'legend',
+    'details_hint',
+    'expected_after',
+    'char_prob',
+    'no_prediction',
+    'no_prediction_short',
+    'in_text',
+    'rank',
+)
 INSIDE = ('heatmap_caption', 'heatmap_hint', 'heatmap_readout', 'bits_model', 'bits_gzip', 'bits_no_gzip')
-TRAINING = ('train_tab', 'train_intro', 'train_epochs', 'train_start', 'train_pause', 'train_resume', 'train_reset',
-            'train_model', 'train_stored', 'train_yours', 'train_status', 'train_sample', 'train_curve',
-            'train_loading', 'train_paused', 'train_done', 'train_stopped', 'train_range', 'train_diverged',
-            'train_bad_text', 'train_bad_vocab', 'epoch', 'train', 'val')
+TRAINING = (
+    'train_tab',
+    'train_intro',
+    'train_epochs',
+    'train_start',
+    'train_pause',
+    'train_resume',
+    'train_reset',
+    'train_model',
+    'train_stored',
+    'train_yours',
+    'train_status',
+    'train_sample',
+    'train_curve',
+    'train_loading',
+    'train_paused',
+    'train_done',
+    'train_stopped',
+    'train_range',
+    'train_diverged',
+    'train_bad_text',
+    'train_bad_vocab',
+    'epoch',
+    'train',
+    'val',
+)
 
 
 def page_language(lang=None):

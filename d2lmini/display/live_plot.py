@@ -2,6 +2,7 @@
 
 With ``fonts.py`` and ``plotting.py``, the only modules importing matplotlib (on first use).
 """
+
 import io
 import math
 import time
@@ -11,7 +12,6 @@ from .labels import label, metric_label, page_language
 from .progress_line import in_notebook, metrics
 
 STYLES = {'train': '-', 'val': '--'}
-
 
 
 def apply_board(axes, board):
@@ -44,9 +44,7 @@ class LivePlot:
     figure. Elsewhere the figure is still drawn (Agg) and kept as ``figure`` for saving.
     """
 
-    def __init__(
-        self, max_epochs, lang, max_redraws=20, max_share=0.05, draw_estimate=0.1, board=None
-    ):
+    def __init__(self, max_epochs, lang, max_redraws=20, max_share=0.05, draw_estimate=0.1, board=None):
         from matplotlib.figure import Figure  # no pyplot: no global figure state, no auto-display
 
         self.max_epochs, self.lang, self.board = max_epochs, page_language(lang), board

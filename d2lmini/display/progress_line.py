@@ -1,5 +1,6 @@
 """The Trainer's one-line progress report, in the page's language, that works in Jupyter (updated in place) and in
 a terminal or a log; and which keys of a history row are metrics."""
+
 import sys
 
 from .labels import label, metric_label, page_language

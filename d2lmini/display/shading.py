@@ -9,6 +9,7 @@ the model was surprised. The first character of a text has no prediction (``scor
 dashed outline and no shade. ``css()`` writes these rules for the page; ``style(level)`` inlines them for the
 notebook, whose output cannot rely on a stylesheet.
 """
+
 import html
 import math
 
@@ -30,8 +31,10 @@ def level(p):
 
 def style(k):
     """Inline CSS of level ``k``."""
-    return (f'background: {BACKGROUNDS[k]}; color: {COLOURS[k]}; text-decoration: {UNDERLINES[k]}; '
-            'text-underline-offset: 3px')
+    return (
+        f'background: {BACKGROUNDS[k]}; color: {COLOURS[k]}; text-decoration: {UNDERLINES[k]}; '
+        'text-underline-offset: 3px'
+    )
 
 
 def css(scope='.d2lmini-gen'):
@@ -61,16 +64,23 @@ def _title(char, p, top, lang):
 def html_chars(text, probs, top, lang):
     """``text`` as spans shaded by ``probs`` (one per character after the first); each span's ``title`` gives
     its probability, its surprisal and the model's most likely characters there. All text is escaped."""
-    first = (f'<span style="{FIRST_STYLE}" title="{html.escape(label("no_prediction_short", lang))}">'
-             f'{html.escape(text[0])}</span>')
-    spans = [f'<span style="{style(level(p))}" data-p="{p:.10f}" title="{html.escape(_title(c, p, t, lang))}">'
-             f'{html.escape(c)}</span>' for c, p, t in zip(text[1:], probs, top)]
+    first = (
+        f'<span style="{FIRST_STYLE}" title="{html.escape(label("no_prediction_short", lang))}">'
+        f'{html.escape(text[0])}</span>'
+    )
+    spans = [
+        f'<span style="{style(level(p))}" data-p="{p:.10f}" title="{html.escape(_title(c, p, t, lang))}">'
+        f'{html.escape(c)}</span>'
+        for c, p, t in zip(text[1:], probs, top)
+    ]
     return f'<div style="{TEXT_STYLE}">{first}{"".join(spans)}</div>'
 
 
 def html_legend(lang):
     """The legend as HTML with inline styles: what the shades and underlines mean."""
-    swatches = ' '.join(f'<span style="{style(k)}; padding: 0 4px; white-space: nowrap">{html.escape(text)}</span>'
-                        for k, text in legend_items())
+    swatches = ' '.join(
+        f'<span style="{style(k)}; padding: 0 4px; white-space: nowrap">{html.escape(text)}</span>'
+        for k, text in legend_items()
+    )
     first = f'<span style="{FIRST_STYLE}; padding: 0 4px">{html.escape(label("no_prediction_short", lang))}</span>'
     return f'<p style="font-size: 90%; line-height: 1.9">{html.escape(label("legend", lang))} {swatches} {first}</p>'

@@ -8,6 +8,7 @@ column, which names the rows, may, down to a minimum width). Text output pads by
 (two columns per character in a terminal) still line up. Optional ``groups`` split the rows under full-width label
 rows (one group per device, say, so long labels do not widen a column) and ``caption`` says where numbers come from.
 """
+
 import html
 import unicodedata
 
@@ -70,8 +71,11 @@ class Table:
     def _repr_html_(self):
         esc, n = html.escape, len(self.header)
         head = ''.join(f'<th>{esc(h)}</th>' for h in self.header)
-        body = ''.join(f'<tr class="d2lmini-group"><th colspan="{n}">{esc(group)}</th></tr>' if row is None else
-                       '<tr>' + ''.join(self._td(j, v, d) for j, (v, d) in enumerate(row)) + '</tr>'
-                       for group, row in self._lines())
+        body = ''.join(
+            f'<tr class="d2lmini-group"><th colspan="{n}">{esc(group)}</th></tr>'
+            if row is None
+            else '<tr>' + ''.join(self._td(j, v, d) for j, (v, d) in enumerate(row)) + '</tr>'
+            for group, row in self._lines()
+        )
         caption = f'<caption>{esc(self.caption)}</caption>' if self.caption else ''
         return f'<table class="{self.css_class}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -12,6 +12,7 @@ character for character except where the two best logits are nearly tied. The te
 (``tests/oracles.py``) replays the page's arithmetic in Python and reports the smallest top-two margin it met, so
 tests can tell a bug from a tie.
 """
+
 import base64
 import json
 import math
@@ -58,16 +59,28 @@ def _decode(spec, name, shape):
 
 def _concise_params(rnn, linear):
     """The parameters of an ``nn.RNN`` + ``nn.Linear`` model under their export names: the one map used both ways."""
-    return dict(W_ih=rnn.weight_ih_l0, W_hh=rnn.weight_hh_l0, b_ih=rnn.bias_ih_l0, b_hh=rnn.bias_hh_l0,
-                W_out=linear.weight, b_out=linear.bias)
+    return dict(
+        W_ih=rnn.weight_ih_l0,
+        W_hh=rnn.weight_hh_l0,
+        b_ih=rnn.bias_ih_l0,
+        b_hh=rnn.bias_hh_l0,
+        W_out=linear.weight,
+        b_out=linear.bias,
+    )
 
 
 def _rnn_arrays(model):
     """The six arrays in PyTorch's layout, from either language model of ``d2lmini.models``."""
     if hasattr(model, 'W_hq') and hasattr(model.rnn, 'W_xh'):  # RNNLMScratch: X @ W_xh, so transpose
         rnn = model.rnn
-        return 'RNNLMScratch', dict(W_ih=rnn.W_xh.T, W_hh=rnn.W_hh.T, b_ih=rnn.b_h, b_hh=torch.zeros_like(rnn.b_h),
-                                    W_out=model.W_hq.T, b_out=model.b_q)
+        return 'RNNLMScratch', dict(
+            W_ih=rnn.W_xh.T,
+            W_hh=rnn.W_hh.T,
+            b_ih=rnn.b_h,
+            b_hh=torch.zeros_like(rnn.b_h),
+            W_out=model.W_hq.T,
+            b_out=model.b_q,
+        )
     rnn = getattr(getattr(model, 'rnn', None), 'rnn', getattr(model, 'rnn', None))
     linear = getattr(model, 'linear', None)
     if not isinstance(rnn, nn.RNN) or not isinstance(linear, nn.Linear):
@@ -87,9 +100,15 @@ def export_weights(model, vocab):
     num_hiddens, vocab_size = arrays['W_hh'].shape[0], arrays['W_ih'].shape[1]
     check_vocab(vocab, vocab_size)
     check_finite(arrays.items())
-    return {'format': FORMAT, 'source': source, 'vocab': list(vocab.idx_to_token), 'vocab_size': vocab_size,
-            'num_hiddens': num_hiddens, 'limits': dict(LIMITS),
-            'weights': {name: _encode(arrays[name]) for name in ARRAYS}}
+    return {
+        'format': FORMAT,
+        'source': source,
+        'vocab': list(vocab.idx_to_token),
+        'vocab_size': vocab_size,
+        'num_hiddens': num_hiddens,
+        'limits': dict(LIMITS),
+        'weights': {name: _encode(arrays[name]) for name in ARRAYS},
+    }
 
 
 def _shapes(payload):
@@ -104,7 +123,7 @@ def import_weights(payload):
     if not isinstance(payload, dict) or payload.get('format') != FORMAT:
         raise ValueError(f'not a d2lmini weights export (expected format {FORMAT!r}).')
     if len(payload['vocab']) != payload['vocab_size']:
-        raise ValueError(f"vocab has {len(payload['vocab'])} tokens but vocab_size is {payload['vocab_size']}.")
+        raise ValueError(f'vocab has {len(payload["vocab"])} tokens but vocab_size is {payload["vocab_size"]}.')
     arrays = {name: _decode(payload['weights'].get(name, {}), name, shape) for name, shape in _shapes(payload).items()}
     vocab = Vocab()
     vocab.idx_to_token = list(payload['vocab'])
@@ -122,6 +141,7 @@ def _mulberry32(seed):
         t = ((a ^ (a >> 15)) * (1 | a)) & M
         t = ((t + (((t ^ (t >> 7)) * (61 | t)) & M)) & M) ^ t
         return (t ^ (t >> 14)) / 4294967296
+
     return random
 
 
@@ -198,10 +218,15 @@ def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_
         normalize_score_text(score_text, vocab)
     modes = MODES if train else MODES[:2]
     if mode not in modes:
-        raise ValueError(f'mode must be one of {list(modes)}' + ('' if train else " ('train' needs train=True)") +
-                         f', got {mode!r}.')
-    return (check_num_preds(length, 'length'), check_temperature(temperature, zero_is_greedy=True), check_seed(seed),
-            score_text)
+        raise ValueError(
+            f'mode must be one of {list(modes)}' + ('' if train else " ('train' needs train=True)") + f', got {mode!r}.'
+        )
+    return (
+        check_num_preds(length, 'length'),
+        check_temperature(temperature, zero_is_greedy=True),
+        check_seed(seed),
+        score_text,
+    )
 
 
 def _baseline_weights(baseline, model, vocab):
@@ -217,30 +242,63 @@ def _baseline_weights(baseline, model, vocab):
         raise type(err)(f'baseline: {err}') from None
 
 
-def html_snippet(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                 labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
+def html_snippet(
+    model,
+    vocab,
+    prefix='the time traveller',
+    length=100,
+    temperature=0.0,
+    seed=0,
+    lang=None,
+    labels=None,
+    *,
+    baseline=None,
+    mode='generate',
+    score_text=None,
+    train=False,
+):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
-    length, temperature, seed, score_text = _check_page_settings(model, prefix, vocab, length, temperature, seed,
-                                                                 score_text, mode, train)
+    length, temperature, seed, score_text = _check_page_settings(
+        model, prefix, vocab, length, temperature, seed, score_text, mode, train
+    )
     weights = export_weights(model, vocab)
     keys = GENERATOR + SCORING + INSIDE + (TRAINING if train else ())
     words = page_labels(tuple(dict.fromkeys(keys)), lang, labels)
     trainer = _trainer_spec(weights) if train else None
-    settings = dict(prefix=prefix, length=length, temperature=temperature, seed=seed, score_text=score_text,
-                    initial_text=_initial_text(model, vocab, prefix, length, temperature, seed))
+    settings = dict(
+        prefix=prefix,
+        length=length,
+        temperature=temperature,
+        seed=seed,
+        score_text=score_text,
+        initial_text=_initial_text(model, vocab, prefix, length, temperature, seed),
+    )
     uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
-    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode,
-                               trainer)
+    return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode, trainer)
 
 
 def _trainer_spec(weights):
     """The third tab's settings and training text; the model must read the training text's vocabulary."""
     from .trainer import page_spec
+
     return page_spec(weights['vocab'], weights['num_hiddens'])
 
 
-def html_generator(model, vocab, prefix='the time traveller', length=100, temperature=0.0, seed=0, lang=None,
-                   labels=None, *, baseline=None, mode='generate', score_text=None, train=False):
+def html_generator(
+    model,
+    vocab,
+    prefix='the time traveller',
+    length=100,
+    temperature=0.0,
+    seed=0,
+    lang=None,
+    labels=None,
+    *,
+    baseline=None,
+    mode='generate',
+    score_text=None,
+    train=False,
+):
     """An ``IPython.display.HTML`` generator that runs in the page, with two tabs (three with ``train``).
 
     "Continue a text": type a prefix, read the model's continuation, each character shaded by the probability
@@ -255,5 +313,20 @@ def html_generator(model, vocab, prefix='the time traveller', length=100, temper
     ``'score'``, or with ``train`` ``'train'``) is the tab shown first.
     """
     from IPython.display import HTML
-    return HTML(html_snippet(model, vocab, prefix, length, temperature, seed, lang, labels, baseline=baseline,
-                             mode=mode, score_text=score_text, train=train))
+
+    return HTML(
+        html_snippet(
+            model,
+            vocab,
+            prefix,
+            length,
+            temperature,
+            seed,
+            lang,
+            labels,
+            baseline=baseline,
+            mode=mode,
+            score_text=score_text,
+            train=train,
+        )
+    )

@@ -13,6 +13,7 @@ the first with ``data-p``), ``perplexity``/``perplexity-baseline`` and ``nll``/`
 train-reset train-model train-status train-curve train-samples train-message``, the training text in a
 ``<script type="application/json" data-d2lmini="trainer">``, and the trainer's scripts (``generators/trainer-*.js``).
 """
+
 import html
 import json
 from importlib import resources
@@ -53,24 +54,34 @@ def script_json(value):
 def _tabs(uid, L, mode, train=False):
     def tab(name, key):
         on = name == mode
-        return (f'<button type="button" role="tab" id="{uid}-tab-{name}" aria-controls="{uid}-{name}" '
-                f'aria-selected="{str(on).lower()}" tabindex="{0 if on else -1}" data-d2lmini="tab-{name}">'
-                f'{e(L[key])}</button>')
+        return (
+            f'<button type="button" role="tab" id="{uid}-tab-{name}" aria-controls="{uid}-{name}" '
+            f'aria-selected="{str(on).lower()}" tabindex="{0 if on else -1}" data-d2lmini="tab-{name}">'
+            f'{e(L[key])}</button>'
+        )
+
     third = tab('train', 'train_tab') if train else ''
-    return (f'<div class="d2lmini-gen-tabs" role="tablist">{tab("generate", "continue_tab")}{tab("score", "score_tab")}'
-            f'{third}</div>')
+    return (
+        f'<div class="d2lmini-gen-tabs" role="tablist">{tab("generate", "continue_tab")}{tab("score", "score_tab")}'
+        f'{third}</div>'
+    )
 
 
 def _generator_panel(uid, L, s, mode):
-    return f'''<div role="tabpanel" id="{uid}-generate" aria-labelledby="{uid}-tab-generate" data-d2lmini="panel-generate"{' hidden' if mode != 'generate' else ''}>
+    hidden = ' hidden' if mode != 'generate' else ''
+    return f'''<div role="tabpanel" id="{uid}-generate"
+ aria-labelledby="{uid}-tab-generate" data-d2lmini="panel-generate"{hidden}>
 <div class="d2lmini-gen-controls">
 <label class="d2lmini-gen-wide">{e(L['prefix'])}<input type="text" data-d2lmini="prefix" value="{e(s['prefix'])}"
  maxlength="{MAX_PREFIX}" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
-<label class="d2lmini-gen-small">{e(L['length'])}<input type="number" data-d2lmini="length" value="{s['length']}" min="0" max="{MAX_PREDS}"
+<label class="d2lmini-gen-small">{e(L['length'])}<input type="number" data-d2lmini="length" value="{s['length']}"
+ min="0" max="{MAX_PREDS}"
  step="1" inputmode="numeric"></label>
-<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}): <span data-d2lmini="temperature-value">{s['temperature']:.3g}</span><input type="range"
+<label class="d2lmini-gen-medium">{e(L['temperature'])} (0 = {e(L['greedy'])}):
+ <span data-d2lmini="temperature-value">{s['temperature']:.3g}</span><input type="range"
  data-d2lmini="temperature" value="{s['temperature']!r}" min="0" max="{MAX_TEMPERATURE:g}" step="any"></label>
-<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{s['seed']}" min="0" max="{MAX_SEED}"
+<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="seed" value="{s['seed']}" min="0"
+ max="{MAX_SEED}"
  step="1" inputmode="numeric"></label>
 <button type="button" data-d2lmini="generate">{e(L['generate'])}</button>
 </div>
@@ -81,14 +92,18 @@ def _generator_panel(uid, L, s, mode):
 
 
 def _model_block(L, key, suffix):
-    return (f'<div class="d2lmini-gen-model"><p class="d2lmini-gen-model-name">{e(L[key])}</p>'
-            f'<p class="d2lmini-gen-output" data-d2lmini="scored{suffix}" tabindex="0"></p>'
-            f'<p class="d2lmini-gen-formula" data-d2lmini="formula{suffix}"></p></div>')
+    return (
+        f'<div class="d2lmini-gen-model"><p class="d2lmini-gen-model-name">{e(L[key])}</p>'
+        f'<p class="d2lmini-gen-output" data-d2lmini="scored{suffix}" tabindex="0"></p>'
+        f'<p class="d2lmini-gen-formula" data-d2lmini="formula{suffix}"></p></div>'
+    )
 
 
 def _score_panel(uid, L, s, mode, has_baseline):
     baseline = _model_block(L, 'untrained', '-baseline') if has_baseline else ''
-    return f'''<div role="tabpanel" id="{uid}-score" aria-labelledby="{uid}-tab-score" data-d2lmini="panel-score"{' hidden' if mode != 'score' else ''}>
+    hidden = ' hidden' if mode != 'score' else ''
+    return f'''<div role="tabpanel" id="{uid}-score"
+ aria-labelledby="{uid}-tab-score" data-d2lmini="panel-score"{hidden}>
 <label class="d2lmini-gen-wide">{e(L['score_field'])}<textarea data-d2lmini="score" rows="3" maxlength="{MAX_SCORE}"
  autocomplete="off" autocapitalize="off" spellcheck="false">{e(s['score_text'])}</textarea></label>
 <p class="d2lmini-gen-message" data-d2lmini="score-message" role="alert" hidden></p>
@@ -99,31 +114,43 @@ def _score_panel(uid, L, s, mode, has_baseline):
 
 def _inside(L):
     """The heatmap of the hidden state and the bits panel, drawn by inside-page.js under the scored text."""
-    return (f'<div class="d2lmini-inside"><p class="d2lmini-gen-note">{e(L["heatmap_caption"])}</p>'
-            f'<div class="d2lmini-heatmap-scroll"><canvas data-d2lmini="heatmap" tabindex="0" role="img" '
-            f'aria-label="{e(L["heatmap_caption"])}" width="0" height="0"></canvas>'
-            f'<svg class="d2lmini-unit-trace" data-d2lmini="unit-trace" aria-hidden="true"></svg></div>'
-            f'<p class="d2lmini-gen-note" data-d2lmini="heatmap-readout" aria-live="polite"></p>'
-            f'<p class="d2lmini-bits" data-d2lmini="bits" aria-live="polite"></p></div>')
+    return (
+        f'<div class="d2lmini-inside"><p class="d2lmini-gen-note">{e(L["heatmap_caption"])}</p>'
+        f'<div class="d2lmini-heatmap-scroll"><canvas data-d2lmini="heatmap" tabindex="0" role="img" '
+        f'aria-label="{e(L["heatmap_caption"])}" width="0" height="0"></canvas>'
+        f'<svg class="d2lmini-unit-trace" data-d2lmini="unit-trace" aria-hidden="true"></svg></div>'
+        f'<p class="d2lmini-gen-note" data-d2lmini="heatmap-readout" aria-live="polite"></p>'
+        f'<p class="d2lmini-bits" data-d2lmini="bits" aria-live="polite"></p></div>'
+    )
 
 
 def _train_panel(uid, L, trainer, mode):
     """The third tab: the schedule in words, epochs and seed, start/pause/reset, the curve and the samples."""
     s = trainer['settings']
-    intro = L['train_intro'].format(train=f"{s['num_train']:,}", val=f"{s['num_val']:,}", batch=s['batch_size'],
-                                    lr=f"{s['lr']:g}", clip=f"{s['clip']:g}")
-    return f'''<div role="tabpanel" id="{uid}-train" aria-labelledby="{uid}-tab-train" data-d2lmini="panel-train"{' hidden' if mode != 'train' else ''}>
+    intro = L['train_intro'].format(
+        train=f'{s["num_train"]:,}',
+        val=f'{s["num_val"]:,}',
+        batch=s['batch_size'],
+        lr=f'{s["lr"]:g}',
+        clip=f'{s["clip"]:g}',
+    )
+    hidden = ' hidden' if mode != 'train' else ''
+    return f'''<div role="tabpanel" id="{uid}-train"
+ aria-labelledby="{uid}-tab-train" data-d2lmini="panel-train"{hidden}>
 <p class="d2lmini-gen-note">{e(intro)}</p>
 <div class="d2lmini-gen-controls">
-<label class="d2lmini-gen-small">{e(L['train_epochs'])}<input type="number" data-d2lmini="train-epochs" value="{trainer['epochs']}" min="1"
+<label class="d2lmini-gen-small">{e(L['train_epochs'])}<input type="number" data-d2lmini="train-epochs"
+ value="{trainer['epochs']}" min="1"
  max="{trainer['max_epochs']}" step="1" inputmode="numeric"></label>
-<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="train-seed" value="{s['seed']}" min="0" max="{MAX_SEED}"
+<label class="d2lmini-gen-small">{e(L['seed'])}<input type="number" data-d2lmini="train-seed" value="{s['seed']}"
+ min="0" max="{MAX_SEED}"
  step="1" inputmode="numeric"></label>
 <button type="button" data-d2lmini="train-start">{e(L['train_start'])}</button>
 <button type="button" data-d2lmini="train-pause" disabled>{e(L['train_pause'])}</button>
 <button type="button" data-d2lmini="train-reset" disabled>{e(L['train_reset'])}</button>
 <label class="d2lmini-gen-medium">{e(L['train_model'])}<select data-d2lmini="train-model" disabled>
-<option value="stored">{e(L['train_stored'])}</option><option value="trained">{e(L['train_yours'])}</option></select></label>
+<option value="stored">{e(L['train_stored'])}</option>
+<option value="trained">{e(L['train_yours'])}</option></select></label>
 </div>
 <p class="d2lmini-gen-message" data-d2lmini="train-message" role="alert" hidden></p>
 <p class="d2lmini-train-status" data-d2lmini="train-status" aria-live="polite"></p>
@@ -143,10 +170,16 @@ def snippet(uid, weights, baseline, labels, settings, mode, trainer=None):
     page's words, ``settings`` the checked initial values, ``mode`` ``'generate'``, ``'score'`` or ``'train'``,
     ``trainer`` None or the trainer's settings and training text (``generators.trainer.page_spec``)."""
     config = {'labels': labels, 'bounds': list(BOUNDS), 'mode': mode}
-    trainer_script = ('' if trainer is None else
-                      f'<script type="application/json" data-d2lmini="trainer">{script_json(trainer)}</script>\n')
-    baseline_script = ('' if baseline is None else
-                       f'<script type="application/json" data-d2lmini="baseline">{script_json(baseline)}</script>\n')
+    trainer_script = (
+        ''
+        if trainer is None
+        else f'<script type="application/json" data-d2lmini="trainer">{script_json(trainer)}</script>\n'
+    )
+    baseline_script = (
+        ''
+        if baseline is None
+        else f'<script type="application/json" data-d2lmini="baseline">{script_json(baseline)}</script>\n'
+    )
     return f'''<div class="d2lmini-gen" id="{uid}" data-mode="{mode}">
 <style>{asset('generator.css')}
 {css()}</style>

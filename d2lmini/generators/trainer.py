@@ -15,6 +15,7 @@ preprocesses it exactly as ``d2lmini.utils.preprocess``. Trade-off: the raw file
 The PyTorch twins that the parity tests and the benchmark compare the page with live with the tests
 (``tests/oracles.py``): readers never need them.
 """
+
 import base64
 import gzip
 import hashlib
@@ -40,12 +41,26 @@ def page_spec(vocab_tokens, num_hiddens, root=None):
     """What the page's trainer needs (``page_markup`` writes it as JSON): ``SCHEDULE`` and ``SPLIT``, the
     training text, the epochs to start with and the most allowed. The model's vocabulary must be the text's."""
     from ..data import TimeMachine
+
     data = TimeMachine(batch_size=SCHEDULE['batch_size'], **SPLIT, root=root)
     if list(vocab_tokens) != list(data.vocab.idx_to_token):
-        raise ValueError('train=True trains on The Time Machine: the model must read its vocabulary '
-                         f'(d2lmini.TimeMachine(...).vocab, {len(data.vocab)} tokens), got {len(vocab_tokens)} tokens.')
-    settings = {'num_hiddens': num_hiddens, 'num_steps': SPLIT['num_steps'], 'batch_size': SCHEDULE['batch_size'],
-                'lr': SCHEDULE['lr'], 'clip': SCHEDULE['clip'], 'seed': SCHEDULE['seed'],
-                'num_train': SPLIT['num_train'], 'num_val': SPLIT['num_val']}
-    return {'settings': settings, 'epochs': SCHEDULE['epochs'], 'max_epochs': MAX_EPOCHS,
-            'corpus': corpus_payload(root)}
+        raise ValueError(
+            'train=True trains on The Time Machine: the model must read its vocabulary '
+            f'(d2lmini.TimeMachine(...).vocab, {len(data.vocab)} tokens), got {len(vocab_tokens)} tokens.'
+        )
+    settings = {
+        'num_hiddens': num_hiddens,
+        'num_steps': SPLIT['num_steps'],
+        'batch_size': SCHEDULE['batch_size'],
+        'lr': SCHEDULE['lr'],
+        'clip': SCHEDULE['clip'],
+        'seed': SCHEDULE['seed'],
+        'num_train': SPLIT['num_train'],
+        'num_val': SPLIT['num_val'],
+    }
+    return {
+        'settings': settings,
+        'epochs': SCHEDULE['epochs'],
+        'max_epochs': MAX_EPOCHS,
+        'corpus': corpus_payload(root),
+    }

@@ -12,6 +12,7 @@ probability and the model's five most likely characters in its tooltip; the firs
 Works with ipywidgets 7 (Colab) and 8. Tests drive it without a browser: set the fields, call ``generate()`` or
 ``score()``.
 """
+
 import html
 
 import ipywidgets as widgets
@@ -33,39 +34,79 @@ class GenerationPanel(widgets.VBox):
     holds the error shown (or None). ``baseline`` (e.g. the same network untrained) is scored beside ``model``.
     """
 
-    def __init__(self, model, vocab, prefix='the time traveller', num_preds=100, temperature=1.0, seed=0,
-                 lang=None, labels=None, baseline=None, score_text=None):
+    def __init__(
+        self,
+        model,
+        vocab,
+        prefix='the time traveller',
+        num_preds=100,
+        temperature=1.0,
+        seed=0,
+        lang=None,
+        labels=None,
+        baseline=None,
+        score_text=None,
+    ):
         for method in ('predict', 'sample', 'score'):
             if not callable(getattr(model, method, None)):
-                raise TypeError('generation_panel needs a d2lmini language model with predict(), sample() and '
-                                f'score(), got {type(model).__name__}.')
+                raise TypeError(
+                    'generation_panel needs a d2lmini language model with predict(), sample() and '
+                    f'score(), got {type(model).__name__}.'
+                )
         check_vocab(vocab, getattr(model, 'vocab_size', None))
         temperature, seed, lang = check_temperature(temperature), check_seed(seed), page_language(lang)
         L = page_labels(GENERATOR + SCORING, lang, labels)
-        self.prefix = widgets.Text(value=prefix, description=L['prefix'], style=_WIDE,
-                                   layout=widgets.Layout(flex='1 1 18em', min_width='12em'))
-        self.num_preds = widgets.IntText(value=num_preds, description=L['length'], style=_WIDE,
-                                         layout=widgets.Layout(width='14em'))
-        self.mode = widgets.ToggleButtons(options=[(L['greedy'], 'greedy'), (L['sample'], 'sample')],
-                                          value='greedy', description=L['mode'], style=_WIDE)
+        self.prefix = widgets.Text(
+            value=prefix, description=L['prefix'], style=_WIDE, layout=widgets.Layout(flex='1 1 18em', min_width='12em')
+        )
+        self.num_preds = widgets.IntText(
+            value=num_preds, description=L['length'], style=_WIDE, layout=widgets.Layout(width='14em')
+        )
+        self.mode = widgets.ToggleButtons(
+            options=[(L['greedy'], 'greedy'), (L['sample'], 'sample')],
+            value='greedy',
+            description=L['mode'],
+            style=_WIDE,
+        )
         # min: the slider cannot reach 0 (greedy is the other mode) nor clamp a smaller valid temperature
-        self.temperature = widgets.FloatSlider(value=temperature, min=min(0.01, temperature), max=MAX_TEMPERATURE,
-                                               step=0.01, readout_format='.3g', disabled=True,
-                                               description=L['temperature'], style=_WIDE)
-        self.seed = widgets.IntText(value=seed, description=L['seed'], disabled=True, style=_WIDE,
-                                    layout=widgets.Layout(width='12em'))
+        self.temperature = widgets.FloatSlider(
+            value=temperature,
+            min=min(0.01, temperature),
+            max=MAX_TEMPERATURE,
+            step=0.01,
+            readout_format='.3g',
+            disabled=True,
+            description=L['temperature'],
+            style=_WIDE,
+        )
+        self.seed = widgets.IntText(
+            value=seed, description=L['seed'], disabled=True, style=_WIDE, layout=widgets.Layout(width='12em')
+        )
         self.button = widgets.Button(description=L['generate'], button_style='primary', icon='play')
         self.output = widgets.HTML(layout=widgets.Layout(width='100%'))
-        self.score_text = widgets.Textarea(value=prefix if score_text is None else score_text,
-                                           description=L['score_field'], style=_WIDE,
-                                           layout=widgets.Layout(width='100%'))
+        self.score_text = widgets.Textarea(
+            value=prefix if score_text is None else score_text,
+            description=L['score_field'],
+            style=_WIDE,
+            layout=widgets.Layout(width='100%'),
+        )
         self.score_button = widgets.Button(description=L['score'], icon='calculator')
         self.score_output = widgets.HTML(layout=widgets.Layout(width='100%'))
         wrap = widgets.Layout(flex_flow='row wrap', align_items='center', width='100%')
-        super().__init__([widgets.HBox([self.prefix, self.num_preds], layout=wrap), self.mode,
-                          widgets.HBox([self.temperature, self.seed], layout=wrap), self.button, self.output,
-                          widgets.HTML(f'<b>{html.escape(L["score_tab"])}</b>'), self.score_text, self.score_button,
-                          self.score_output], layout=widgets.Layout(width='100%', max_width='60em'))
+        super().__init__(
+            [
+                widgets.HBox([self.prefix, self.num_preds], layout=wrap),
+                self.mode,
+                widgets.HBox([self.temperature, self.seed], layout=wrap),
+                self.button,
+                self.output,
+                widgets.HTML(f'<b>{html.escape(L["score_tab"])}</b>'),
+                self.score_text,
+                self.score_button,
+                self.score_output,
+            ],
+            layout=widgets.Layout(width='100%', max_width='60em'),
+        )
         self._lm, self._vocab, self._baseline, self._labels, self._lang = model, vocab, baseline, L, lang
         self.text = self.message = self.scores = self.score_message = None
         self.mode.observe(self._on_mode, names='value')
@@ -81,8 +122,13 @@ class GenerationPanel(widgets.VBox):
     def _run(self):
         if self.mode.value == 'greedy':
             return self._lm.predict(self.prefix.value, self.num_preds.value, self._vocab)
-        return self._lm.sample(self.prefix.value, self.num_preds.value, self._vocab,
-                               temperature=self.temperature.value, seed=self.seed.value)
+        return self._lm.sample(
+            self.prefix.value,
+            self.num_preds.value,
+            self._vocab,
+            temperature=self.temperature.value,
+            seed=self.seed.value,
+        )
 
     def generate(self):
         """Generate with the current settings; show and return the text, or show the problem and return None."""
@@ -117,9 +163,13 @@ class GenerationPanel(widgets.VBox):
             self.score_output.value = _problem(self.score_message)
             return None
         self.score_message = None
-        self.score_output.value = ''.join(f'<p style="margin: 6px 0 2px"><b>{html.escape(name)}</b></p>'
-                                          f'{s.html(self._lang)}' for name, s in self.scores.items()) + \
-            f'<p style="font-size: 90%">{html.escape(self._labels["nll_note"])}</p>{html_legend(self._lang)}'
+        self.score_output.value = (
+            ''.join(
+                f'<p style="margin: 6px 0 2px"><b>{html.escape(name)}</b></p>{s.html(self._lang)}'
+                for name, s in self.scores.items()
+            )
+            + f'<p style="font-size: 90%">{html.escape(self._labels["nll_note"])}</p>{html_legend(self._lang)}'
+        )
         return self.scores
 
 
@@ -132,9 +182,29 @@ def _problem(message):
     return f'<div role="alert" style="{_ERROR_STYLE}">⚠ {html.escape(message)}</div>'
 
 
-def generation_panel(model, vocab, prefix='the time traveller', num_preds=100, temperature=1.0, seed=0,
-                     lang=None, labels=None, baseline=None, score_text=None):
+def generation_panel(
+    model,
+    vocab,
+    prefix='the time traveller',
+    num_preds=100,
+    temperature=1.0,
+    seed=0,
+    lang=None,
+    labels=None,
+    baseline=None,
+    score_text=None,
+):
     """Return a ``GenerationPanel`` for ``model`` and ``vocab`` (display it as a cell's last value); the score box
     starts with ``score_text`` (by default the prefix), scored by ``model`` and ``baseline`` (if given)."""
-    return GenerationPanel(model, vocab, prefix=prefix, num_preds=num_preds, temperature=temperature, seed=seed,
-                           lang=lang, labels=labels, baseline=baseline, score_text=score_text)
+    return GenerationPanel(
+        model,
+        vocab,
+        prefix=prefix,
+        num_preds=num_preds,
+        temperature=temperature,
+        seed=seed,
+        lang=lang,
+        labels=labels,
+        baseline=baseline,
+        score_text=score_text,
+    )

@@ -4,6 +4,7 @@ The book is ``_build/html`` (build it first: ``make book``); ``D2LMINI_BOOK_HTML
 need the book fail with a reason when it is missing; the snippet tests (``page.set_content``) never need it.
 Every opened page records its requests, console errors and uncaught exceptions; tests assert on them.
 """
+
 import functools
 import http.server
 import json
@@ -16,8 +17,15 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / 'test-artifacts'
 CHROMIUM = os.environ.get('D2LMINI_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                 '--disable-component-update', '--no-first-run', '--disable-sync']
+CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -48,6 +56,7 @@ def server(book_dir):
 @pytest.fixture(scope='session')
 def browser():
     from playwright import sync_api  # tests here carry the `browser` marker: Chromium is checked before they run
+
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -11,6 +11,7 @@ dependency: it is injected by the test, never shipped with the book).
 ``ALLOWED`` names the violations that cannot be fixed from this book, with the reason; it is empty: the theme's
 markup that axe objects to is fixed in ``_ext/theme_markup.py``.
 """
+
 import json
 from pathlib import Path
 
@@ -28,11 +29,13 @@ COLOUR_RULES = ['color-contrast', 'link-in-text-block']
 
 def toc_pages(toc=ROOT / '_toc.yml'):
     """Every file of the table of contents, in reading order, as 'chapters/en/rnn-concise' (no suffix)."""
+
     def walk(entries):
         for entry in entries:
             if 'file' in entry:
                 yield entry['file'].rsplit('.', 1)[0]
             yield from walk(entry.get('sections', []) + entry.get('chapters', []))
+
     data = yaml.safe_load(toc.read_text(encoding='utf-8'))
     return [data['root']] + list(walk(data.get('parts', [])))
 
@@ -118,7 +121,9 @@ def test_no_wcag_violations_in_light_and_dark_mode(server, open_page, artifacts,
             select_tab(page, 'generate')
     (artifacts / 'axe').mkdir(exist_ok=True)
     (artifacts / 'axe' / (name.replace('/', '-') + '.json')).write_text(json.dumps(found, indent=1))
-    bad = {state: [(v['id'], len(v['nodes']), v['nodes'][0]) for v in violations if v['id'] not in ALLOWED]
-           for state, violations in found.items()}
+    bad = {
+        state: [(v['id'], len(v['nodes']), v['nodes'][0]) for v in violations if v['id'] not in ALLOWED]
+        for state, violations in found.items()
+    }
     assert not any(bad.values()), f'{sum(map(count, found.values()))} violations: {bad}'
     assert recorder.page_errors == []

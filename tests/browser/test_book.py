@@ -4,6 +4,7 @@ The Python reference is computed here from the weights the page itself embeds (`
 do not depend on the kernel that built the book. Greedy parity is demanded only where the page's float64
 arithmetic (replayed by ``greedy_float64``) sees no near tie, and the test asserts there is none.
 """
+
 import json
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def test_sampling_emits_only_vocabulary_characters(chapter, generator_in):
 def test_typed_markup_stays_text(chapter, generator_in):
     page, recorder, base_url = chapter
     # every element but the output's character spans, whose number follows the text's length
-    count = 'Array.from(document.getElementsByTagName("*")).filter(e => !e.matches(".d2lmini-gen-output > span")).length'
+    count = (
+        'Array.from(document.getElementsByTagName("*")).filter(e => !e.matches(".d2lmini-gen-output > span")).length'
+    )
     gen = generator_in(page)
     before = page.evaluate(count)
     vocab = export.import_weights(gen.payload())[1]
@@ -100,9 +103,13 @@ def test_typed_markup_stays_text(chapter, generator_in):
     assert_clean(recorder, base_url)
 
 
-BAD_INPUT = [(dict(prefix=''), 'prefix is empty'), (dict(prefix='时间 machine'), "'时' '间'"),
-             (dict(prefix='emoji 😀'), "'😀'"), (dict(length=20_000), 'between 0 and 10,000'),
-             (dict(length=2.5), 'whole number')]
+BAD_INPUT = [
+    (dict(prefix=''), 'prefix is empty'),
+    (dict(prefix='时间 machine'), "'时' '间'"),
+    (dict(prefix='emoji 😀'), "'😀'"),
+    (dict(length=20_000), 'between 0 and 10,000'),
+    (dict(length=2.5), 'whole number'),
+]
 
 
 def test_bad_input_shows_a_message(chapter, generator_in):
@@ -135,7 +142,8 @@ CHINESE = {  # words the pages' own outputs must show in each edition: progress 
     'rnn-going-further': {
         'en': ['batch size', 'from scratch, 1000 tokens/s', 'val ppl, mean ± sd', 'the initialization only'],
         'zh': ['批量大小', '从零实现，千词元/秒', '验证困惑度，均值 ± 标准差', '只有初始化'],
-        'zh-hant': ['批次大小', '從零實作，千詞元/秒', '驗證困惑度，均值 ± 標準差', '只有初始化']},
+        'zh-hant': ['批次大小', '從零實作，千詞元/秒', '驗證困惑度，均值 ± 標準差', '只有初始化'],
+    },
 }
 
 
@@ -155,12 +163,12 @@ def test_outputs_speak_the_page_language(server, open_page, lang, name):
 
 # --- per-character probabilities and the scoring box (Going-further page, "What Perplexity 7 Feels Like") --------
 
-READ_SCORED = '''(root, suffix) => {
+READ_SCORED = """(root, suffix) => {
   const box = root.querySelector(`[data-d2lmini="scored${suffix}"]`);
   return {text: box.textContent, first: box.children[0].hasAttribute('data-p'),
           probs: Array.from(box.querySelectorAll('[data-p]'), s => Number(s.dataset.p)),
           perplexity: Number(root.querySelector(`[data-d2lmini="perplexity${suffix}"]`).textContent)};
-}'''
+}"""
 OWN_SENTENCES = ['The Time Traveller smiled.', 'Colourless green ideas sleep furiously!', 'qwertyuiop asdf']
 
 
@@ -216,8 +224,10 @@ def test_scoring_speaks_the_pages_language(server, open_page, generator_in, lang
     assert gen.field('formula').text_content().startswith(labels.label('ppl_formula', lang).split('{')[0])
     gen.field('scored').locator('span').nth(5).hover()
     head = labels.label('expected_after', lang).split('{')[0]
-    assert gen.field('details').text_content().startswith(labels.label('trained', lang)) and head in \
-        gen.field('details').text_content()
+    assert (
+        gen.field('details').text_content().startswith(labels.label('trained', lang))
+        and head in gen.field('details').text_content()
+    )
     assert_clean(recorder, server)
 
 
@@ -268,11 +278,11 @@ def test_wide_tables_scroll_inside_their_box_on_a_phone(server, open_page, lang)
     """At 375 px the page itself never scrolls sideways; a table wider than the screen scrolls in its output box."""
     page, recorder = open_page(f'{server}chapters/{lang}/rnn-going-further.html', width=375, height=740)
     assert page.evaluate('document.documentElement.scrollWidth') <= 375
-    clipped = page.evaluate('''() => [...document.querySelectorAll('.cell_output table')].filter(table => {
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.cell_output table')].filter(table => {
             let box = table.parentElement;
             while (box && box.scrollWidth <= box.clientWidth + 1) box = box.parentElement;
             return box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
-        }).map(table => table.textContent.slice(0, 60))''')
+        }).map(table => table.textContent.slice(0, 60))""")
     assert clipped == []
 
 

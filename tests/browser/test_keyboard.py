@@ -5,9 +5,11 @@ Tab/Shift+Tab between the controls in reading order, typing, Home on the tempera
 the arrow keys on the tabs (the ARIA tabs pattern) and on the shaded text, whose details box follows the key.
 Every control shows where the focus is (a visible outline).
 """
+
 FOCUSED = """() => {
   const el = document.activeElement, style = getComputedStyle(el);
-  return {hook: el.dataset.d2lmini || el.tagName, outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'};
+  return {hook: el.dataset.d2lmini || el.tagName, outline: style.outlineStyle !== 'none' && style.outlineWidth !==
+  '0px'};
 }"""
 
 
@@ -59,7 +61,9 @@ def test_generator_and_scoring_view_by_keyboard_alone(server, open_page):
     assert field('details').locator('.d2lmini-gen-bar').count() > 0  # the chart of what the model expected
     current = field('scored').locator('span').evaluate_all('l => l.findIndex(s => s.matches(".is-current"))')
     page.keyboard.press('ArrowLeft')
-    assert field('scored').locator('span').evaluate_all('l => l.findIndex(s => s.matches(".is-current"))') == current - 1
+    assert (
+        field('scored').locator('span').evaluate_all('l => l.findIndex(s => s.matches(".is-current"))') == current - 1
+    )
     tab_to(page, 'score', 'Shift+Tab')
     tab_to(page, 'tab-score', 'Shift+Tab')
     page.keyboard.press('ArrowLeft')

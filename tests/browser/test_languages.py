@@ -3,6 +3,7 @@
 Every built page is opened once (``pages``); the tests read what that visit recorded. Which pages "use" a word is
 computed from the pages' own article text, so the search tests keep holding as the pages change.
 """
+
 import re
 from pathlib import Path
 from urllib.parse import quote, urldefrag
@@ -52,8 +53,11 @@ def expected_lang(path):
 @pytest.fixture(scope='module')
 def pages(book_dir, server, browser):
     """``{path: {'lang', 'images', 'text'}}`` for every page of the book, each opened once in Chromium."""
-    paths = sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob('*.html')
-                   if not p.relative_to(book_dir).as_posix().startswith(('_', '.')))
+    paths = sorted(
+        p.relative_to(book_dir).as_posix()
+        for p in book_dir.rglob('*.html')
+        if not p.relative_to(book_dir).as_posix().startswith(('_', '.'))
+    )
     context = browser.new_context()
     page = context.new_page()
     found = Pages()
@@ -68,13 +72,16 @@ def pages(book_dir, server, browser):
 
 
 def test_every_page_declares_its_language(pages):
-    assert {path: record['lang'] for path, record in pages.items()} == {
-        path: expected_lang(path) for path in pages}
+    assert {path: record['lang'] for path, record in pages.items()} == {path: expected_lang(path) for path in pages}
 
 
 def test_no_image_is_described_by_its_file_name(pages):
-    bad = [(path, img) for path, record in pages.items() for img in record['images']
-           if not (img['alt'] or '').strip() or FILE_NAME.search(img['alt'].strip())]
+    bad = [
+        (path, img)
+        for path, record in pages.items()
+        for img in record['images']
+        if not (img['alt'] or '').strip() or FILE_NAME.search(img['alt'].strip())
+    ]
     assert bad == []
     figures = [img for record in pages.values() for img in record['images'] if '_images/' in img['src']]
     assert len(figures) >= 3 * 3  # plots of every edition were checked, not just the theme's icons
@@ -89,12 +96,23 @@ def search(server, open_page, query):
     return {urldefrag(link).url.removeprefix(server) for link in links}, page
 
 
-@pytest.mark.parametrize('query, folder, meaning', [
-    ('梯度', 'zh', 'gradient'), ('训练', 'zh', 'training'), ('訓練', 'zh-hant', 'training'),
-    ('困惑度', 'zh-hant', 'perplexity'), ('perplexity', 'en', 'perplexity')])
+@pytest.mark.parametrize(
+    'query, folder, meaning',
+    [
+        ('梯度', 'zh', 'gradient'),
+        ('训练', 'zh', 'training'),
+        ('訓練', 'zh-hant', 'training'),
+        ('困惑度', 'zh-hant', 'perplexity'),
+        ('perplexity', 'en', 'perplexity'),
+    ],
+)
 def test_search_finds_every_page_that_uses_the_word(pages, server, open_page, artifacts, query, folder, meaning):
-    uses = {path for path, record in pages.items() if path not in BOOK_WIDE
-            and re.search(rf'\b{query}\b' if query.isascii() else query, record['text'], re.IGNORECASE)}
+    uses = {
+        path
+        for path, record in pages.items()
+        if path not in BOOK_WIDE
+        and re.search(rf'\b{query}\b' if query.isascii() else query, record['text'], re.IGNORECASE)
+    }
     assert any(path.startswith(f'chapters/{folder}/') for path in uses), f'no page of chapters/{folder} uses {query}'
     found, page = search(server, open_page, query)
     page.screenshot(path=artifacts / f'search-{folder}-{meaning}.png')
@@ -116,7 +134,13 @@ def labels_of(server, open_page, folder):
 
 def test_theme_labels_follow_the_page_language(server, open_page):
     en, hans, hant = (labels_of(server, open_page, folder) for folder in ('en', 'zh', 'zh-hant'))
-    assert en == {'contents': 'Contents', 'previous': 'previous', 'next': 'next',
-                  'search': 'Search this book...', 'searchButton': 'Search', 'toggle': 'Show code cell source'}
+    assert en == {
+        'contents': 'Contents',
+        'previous': 'previous',
+        'next': 'next',
+        'search': 'Search this book...',
+        'searchButton': 'Search',
+        'toggle': 'Show code cell source',
+    }
     assert all(HAN.search(label) for label in hans.values()), hans
     assert hant == {key: convert_text(label) for key, label in hans.items()} != hans

@@ -3,6 +3,7 @@ on Chinese pages is marked English for screen readers.
 
 Every page of ``_toc.yml`` is opened once; the walks follow the recorded links from each edition's first page.
 """
+
 from urllib.parse import urldefrag, urljoin
 
 import pytest
@@ -28,24 +29,32 @@ def edition(name):
 @pytest.fixture(scope='module')
 def links(server, browser):
     """``{page: {'prev', 'next', 'rel', 'sidebar'}}`` as page names ('chapters/zh/rnn-concise'), one visit each."""
+
     def name(url):
         return None if url is None else urldefrag(url).url.removeprefix(server).removesuffix('.html')
+
     context = browser.new_context()
     page = context.new_page()
     found = {}
     for toc_page in toc_pages():
         page.goto(urljoin(server, toc_page + '.html'), wait_until='domcontentloaded')
         raw = page.evaluate(LINKS)
-        found[toc_page] = {key: [name(url) for url in value] if isinstance(value, list) else name(value)
-                           for key, value in raw.items()}
+        found[toc_page] = {
+            key: [name(url) for url in value] if isinstance(value, list) else name(value) for key, value in raw.items()
+        }
     context.close()
     return found
 
 
 def test_no_previous_or_next_link_leaves_the_edition(links):
-    crossing = [(page, key, target) for page, record in links.items() if edition(page)
-                for key in ('prev', 'next') for target in [record[key]] + (record['rel'] if key == 'next' else [])
-                if target is not None and edition(target) not in (edition(page), None)]
+    crossing = [
+        (page, key, target)
+        for page, record in links.items()
+        if edition(page)
+        for key in ('prev', 'next')
+        for target in [record[key]] + (record['rel'] if key == 'next' else [])
+        if target is not None and edition(target) not in (edition(page), None)
+    ]
     assert crossing == []
 
 
@@ -81,5 +90,7 @@ def test_landing_page_and_switchers_reach_every_edition(links):
 
 def test_code_is_english_for_screen_readers_on_every_page(links):
     """Code cells and inline code (without Chinese in it) are ``lang="en"``, also inside Chinese pages."""
-    assert {page: record['codeLangs'] for page, record in links.items() if record['codeLangs'] not in ([], ['en'])} == {}
+    assert {
+        page: record['codeLangs'] for page, record in links.items() if record['codeLangs'] not in ([], ['en'])
+    } == {}
     assert all(links[page]['codeLangs'] == ['en'] for page in links if page.startswith('chapters/zh'))

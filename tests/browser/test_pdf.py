@@ -1,9 +1,11 @@
 """The three PDFs that ``make pdf`` (tools/print_pdf.py) prints from the built book, and the links to them.
 
 Each PDF has more sheets than its edition has pages, its text holds the chapter's title as the built page spells it
-(so the CJK text came through as text, in its script, not as look-alike radicals), the live-panel line in its language, and no sheet is blank
+(so the CJK text came through as text, in its script, not as look-alike radicals), the live-panel line in its
+language, and no sheet is blank
 (every sheet has text besides its page number, or a figure). Every page's download menu links an existing PDF.
 """
+
 import re
 from pathlib import Path
 
@@ -43,6 +45,7 @@ def test_each_edition_prints_to_a_whole_pdf(book_dir, pdf_dir, edition):
     """Text is read only where needed (pypdf reads CJK Type 3 text slowly): every sheet whose drawing is small enough
     to be blank, the first ones up to the live-panel line, and a sample for the page numbers."""
     import pypdf
+
     pages = print_pdf.edition_pages()[edition]
     reader = pypdf.PdfReader(pdf_dir / f'concise-rnns-{edition}.pdf')
     sheets = reader.pages
@@ -53,6 +56,7 @@ def test_each_edition_prints_to_a_whole_pdf(book_dir, pdf_dir, edition):
         if number not in text:
             text[number] = sheets[number - 1].extract_text()
         return text[number]
+
     small = [n for n, sheet in enumerate(sheets, 1) if len(sheet.get_contents().get_data()) < SMALL_DRAWING]
     blank = [n for n in small if SPACE.sub('', text_of(n)) in ('', str(n)) and not has_image(sheets[n - 1])]
     assert blank == [], f'blank sheets: {blank}'

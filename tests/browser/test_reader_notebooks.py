@@ -6,6 +6,7 @@ show: no raw MyST (``{glue``, ```` ```{ ````, ``:::``, ``(label)=``), no link to
 number the built book shows in the page's text (its ``pasted-text`` spans, in order, as formatted there), and on
 Chinese pages Chinese labels in the outputs. Screenshots of a Chinese notebook go to test-artifacts/.
 """
+
 import html
 import json
 import os
@@ -29,8 +30,7 @@ READERS = sorted(reader_notebooks.READER.glob('*/*.ipynb'))
 RAW = re.compile(r'\{glue|```\{|:::|^\([\w-]+\)=$', re.M)
 SETTINGS = {  # JupyterLab user settings for the test: every cell rendered, no news or update checks
     '@jupyterlab/notebook-extension/tracker.jupyterlab-settings': {'windowingMode': 'none', 'kernelShutdown': True},
-    '@jupyterlab/apputils-extension/notification.jupyterlab-settings': {'fetchNews': 'false',
-                                                                        'checkForUpdates': False},
+    '@jupyterlab/apputils-extension/notification.jupyterlab-settings': {'fetchNews': 'false', 'checkForUpdates': False},
 }
 # What a rendered notebook shows, read from the DOM: markdown text, code, outputs, links, collapsed headings.
 NOTEBOOK_TEXT = """(root) => {
@@ -101,17 +101,30 @@ def answers(url, server, seconds=60):
 def jupyterlab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving the repository; yields its base URL (with the token)."""
     import jupyterlab  # noqa: F401  (the client under test)
+
     home, port, token = tmp_path_factory.mktemp('jupyterlab'), free_port(), 'reader-notebooks'
     for name, value in SETTINGS.items():
         (home / 'settings' / name).parent.mkdir(parents=True, exist_ok=True)
         (home / 'settings' / name).write_text(json.dumps(value))
     server = subprocess.Popen(
-        [sys.executable, '-m', 'jupyterlab', '--no-browser', '--allow-root', f'--port={port}',
-         '--ServerApp.ip=127.0.0.1',
-         f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={ROOT}', '--LabApp.expose_app_in_browser=True',
-         f'--LabApp.user_settings_dir={home / "settings"}', f'--LabApp.workspaces_dir={home / "workspaces"}'],
+        [
+            sys.executable,
+            '-m',
+            'jupyterlab',
+            '--no-browser',
+            '--allow-root',
+            f'--port={port}',
+            '--ServerApp.ip=127.0.0.1',
+            f'--IdentityProvider.token={token}',
+            f'--ServerApp.root_dir={ROOT}',
+            '--LabApp.expose_app_in_browser=True',
+            f'--LabApp.user_settings_dir={home / "settings"}',
+            f'--LabApp.workspaces_dir={home / "workspaces"}',
+        ],
         env={**os.environ, 'JUPYTER_CONFIG_DIR': str(home / 'config'), 'JUPYTER_RUNTIME_DIR': str(home / 'run')},
-        stdout=subprocess.DEVNULL, stderr=open(home / 'server.log', 'w'))
+        stdout=subprocess.DEVNULL,
+        stderr=open(home / 'server.log', 'w'),
+    )
     url = f'http://127.0.0.1:{port}/'
     if not answers(f'{url}api/status?token={token}', server):
         server.terminate()
@@ -172,17 +185,22 @@ def test_jupyterlab_shows_every_reader_notebook_like_the_book(jupyterlab, browse
         panel = page.locator(f'[id="{widget}"]')
         page.wait_for_function(
             '([id, n]) => document.getElementById(id)?.querySelectorAll(".jp-MarkdownCell.jp-mod-rendered").length'
-            ' === n', arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)], timeout=60_000)
+            ' === n',
+            arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)],
+            timeout=60_000,
+        )
         collapsed = panel.evaluate(COLLAPSED)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:expand-all-headings')")
-        page.wait_for_function(ALL_DRAWN, arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)],
-                               timeout=60_000)
+        page.wait_for_function(
+            ALL_DRAWN, arg=[widget, sum(c.cell_type == 'markdown' for c in nb.cells)], timeout=60_000
+        )
         shown = {**panel.evaluate(NOTEBOOK_TEXT), 'code': page.evaluate(CODE, widget), **collapsed}
         found = problems(reader, shown, book_numbers(book_dir, reader))
         folded = sum(c.metadata.get('jp-MarkdownHeadingCollapsed', False) for c in nb.cells)
         if shown['collapsed'] != folded or bool(folded) != bool(shown['hiddenCells']):
-            found.append(f'{shown["collapsed"]} headings collapsed ({shown["hiddenCells"]} cells hidden), '
-                         f'{folded} expected')
+            found.append(
+                f'{shown["collapsed"]} headings collapsed ({shown["hiddenCells"]} cells hidden), {folded} expected'
+            )
         if path == 'notebooks/zh/rnn-concise.ipynb':
             page.screenshot(path=artifacts / 'jupyterlab-zh-rnn-concise-top.png')
             panel.locator('.jp-OutputArea-output img').first.scroll_into_view_if_needed()
@@ -197,6 +215,7 @@ def test_jupyterlab_shows_every_reader_notebook_like_the_book(jupyterlab, browse
 def test_nbconvert_renders_every_reader_notebook_like_the_book(browser, book_dir):
     """nbconvert's HTML (what GitHub and nbviewer show is rendered the same way), opened without the network."""
     from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(template_name='classic')
     context = browser.new_context()
     context.route('**/*', lambda route: route.abort())  # MathJax and require.js from a CDN: not here, not needed

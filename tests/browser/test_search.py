@@ -7,6 +7,7 @@ pages of that edition, ties broken by how often they occur. A page "contains" a 
 substring. The book's own search code (Sphinx's searchtools.js, as search.html runs it) answers every query in one
 page load; tests/browser/test_languages.py drives the search page itself for a few words.
 """
+
 import collections
 import logging
 import re
@@ -45,13 +46,14 @@ def frequent_words(texts, folder, top=TOP):
     """The ``top`` two-character dictionary words on the most pages of ``folder`` (then by occurrences)."""
     import jieba
     import opencc
+
     logging.getLogger('jieba').setLevel(logging.WARNING)
     jieba.initialize()
     simplified = opencc.OpenCC('t2s').convert
     pages, times = collections.Counter(), collections.Counter()
     for name, text in texts.items():
         if name.startswith(folder):
-            pairs = [run[i:i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)]
+            pairs = [run[i : i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)]
             pages.update(set(pairs))
             times.update(pairs)
     words = [word for word in pages if jieba.dt.FREQ.get(simplified(word), 0) > 0]
@@ -65,8 +67,9 @@ def test_search_finds_every_page_that_contains_each_frequent_word(texts, server,
     page, recorder = open_page(server + 'search.html')
     page.wait_for_function('() => Search.hasIndex()', timeout=20_000)
     found = page.evaluate(SEARCH, words)
-    missing = {word: sorted({name for name, text in texts.items() if word in text} - set(found[word]))
-               for word in words}
+    missing = {
+        word: sorted({name for name, text in texts.items() if word in text} - set(found[word])) for word in words
+    }
     assert not any(missing.values()), {word: pages for word, pages in missing.items() if pages}
     wrong = {word: [name for name in found[word] if word not in texts.get(name, '')] for word in words}
     assert not any(wrong.values()), wrong  # every page found contains the word

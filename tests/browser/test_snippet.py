@@ -1,4 +1,5 @@
 """html_generator's snippet on a bare page in Chromium (no book needed): several per page, no globals, parity."""
+
 import oracles  # tests/oracles.py: the page's model rebuilt in PyTorch, its greedy decoding in float64
 import pytest
 
@@ -46,7 +47,7 @@ def test_snippet_fits_a_phone_screen(two_generators, generator_in, artifacts):
 # A script (or a browser extension) can put anything into the fields: past the text box's maxlength, text into a
 # number field (after changing its type), values a slider would never take. The page must refuse each at once,
 # with a message that names the rule, and never start the work a huge value asks for.
-SET_BY_SCRIPT = '''([name, unit, count, asText]) => {
+SET_BY_SCRIPT = """([name, unit, count, asText]) => {
   const root = document.querySelector('.d2lmini-gen'), field = root.querySelector(`[data-d2lmini="${name}"]`);
   if (asText) field.type = 'text';
   field.value = unit.repeat(count);
@@ -55,7 +56,7 @@ SET_BY_SCRIPT = '''([name, unit, count, asText]) => {
   return {value: field.value.length > 40 ? field.value.length : field.value,
           message: message.hidden ? null : message.textContent,
           output: root.querySelector('[data-d2lmini="output"]').textContent};
-}'''
+}"""
 MB = 1 << 20
 LENGTH_RULE = 'the number of characters must be a whole number between 0 and 10,000, got '
 TEMPERATURE_RULE = 'temperature must be 0 (greedy) or a finite number above 0 and at most 2, got '
@@ -66,38 +67,45 @@ SEED_RULE = 'the seed must be a whole number from 0 to 4,294,967,295, got '
 def one_generator(lm, open_page):
     model, vocab = lm
     page, recorder = open_page()
-    page.set_content('<!doctype html><html><body>' + export.html_snippet(model, vocab, prefix='it has', length=20,
-                                                                         temperature=0.123, seed=5) + '</body></html>')
+    page.set_content(
+        '<!doctype html><html><body>'
+        + export.html_snippet(model, vocab, prefix='it has', length=20, temperature=0.123, seed=5)
+        + '</body></html>'
+    )
     page.wait_for_selector('.d2lmini-gen[data-d2lmini-mounted]')
     yield page
     assert recorder.requests == [] and recorder.console_errors == recorder.page_errors == []
 
 
-@pytest.mark.parametrize('name, unit, count, as_text, message', [
-    ('prefix', 'a', MB, False, 'prefix has 1,048,576 characters; the limit is 1,000: shorten it.'),
-    ('prefix', 'the time ', 116508, False, 'prefix has 1,048,572 characters; the limit is 1,000: shorten it.'),
-    ('prefix', '😀', 1001, False, 'prefix has 1,001 characters; the limit is 1,000: shorten it.'),
-    ('length', '10001', 1, False, LENGTH_RULE + '"10001".'),
-    ('length', '-1', 1, False, LENGTH_RULE + '"-1".'),
-    ('length', '1e400', 1, True, LENGTH_RULE + '"1e400".'),
-    ('length', '1e400', 1, False, LENGTH_RULE + '"".'),  # a number field itself empties a value that overflows
-    ('length', '9', MB, True, LENGTH_RULE + '"999999999999999999999999...".'),
-    ('length', 'abc', 1, True, LENGTH_RULE + '"abc".'),
-    ('length', '', 1, False, LENGTH_RULE + '"".'),
-    ('temperature', '2.5', 1, True, TEMPERATURE_RULE + '"2.5".'),
-    ('temperature', '-0.1', 1, True, TEMPERATURE_RULE + '"-0.1".'),
-    ('temperature', 'Infinity', 1, True, TEMPERATURE_RULE + '"Infinity".'),
-    ('temperature', '1e999', 1, True, TEMPERATURE_RULE + '"1e999".'),
-    ('temperature', 'NaN', 1, True, TEMPERATURE_RULE + '"NaN".'),
-    ('temperature', '0x1', 1, True, TEMPERATURE_RULE + '"0x1".'),
-    ('temperature', '1', MB, True, TEMPERATURE_RULE + '"111111111111111111111111...".'),
-    ('seed', '4294967296', 1, False, SEED_RULE + '"4294967296".'),
-    ('seed', '18446744073709551616', 1, False, SEED_RULE + '"18446744073709551616".'),
-    ('seed', '-1', 1, False, SEED_RULE + '"-1".'),
-    ('seed', '1.5', 1, False, SEED_RULE + '"1.5".'),
-    ('seed', '1e21', 1, False, SEED_RULE + '"1e21".'),
-    ('seed', '9', MB, True, SEED_RULE + '"999999999999999999999999...".'),
-    ('seed', 'abc', 1, True, SEED_RULE + '"abc".')])
+@pytest.mark.parametrize(
+    'name, unit, count, as_text, message',
+    [
+        ('prefix', 'a', MB, False, 'prefix has 1,048,576 characters; the limit is 1,000: shorten it.'),
+        ('prefix', 'the time ', 116508, False, 'prefix has 1,048,572 characters; the limit is 1,000: shorten it.'),
+        ('prefix', '😀', 1001, False, 'prefix has 1,001 characters; the limit is 1,000: shorten it.'),
+        ('length', '10001', 1, False, LENGTH_RULE + '"10001".'),
+        ('length', '-1', 1, False, LENGTH_RULE + '"-1".'),
+        ('length', '1e400', 1, True, LENGTH_RULE + '"1e400".'),
+        ('length', '1e400', 1, False, LENGTH_RULE + '"".'),  # a number field itself empties a value that overflows
+        ('length', '9', MB, True, LENGTH_RULE + '"999999999999999999999999...".'),
+        ('length', 'abc', 1, True, LENGTH_RULE + '"abc".'),
+        ('length', '', 1, False, LENGTH_RULE + '"".'),
+        ('temperature', '2.5', 1, True, TEMPERATURE_RULE + '"2.5".'),
+        ('temperature', '-0.1', 1, True, TEMPERATURE_RULE + '"-0.1".'),
+        ('temperature', 'Infinity', 1, True, TEMPERATURE_RULE + '"Infinity".'),
+        ('temperature', '1e999', 1, True, TEMPERATURE_RULE + '"1e999".'),
+        ('temperature', 'NaN', 1, True, TEMPERATURE_RULE + '"NaN".'),
+        ('temperature', '0x1', 1, True, TEMPERATURE_RULE + '"0x1".'),
+        ('temperature', '1', MB, True, TEMPERATURE_RULE + '"111111111111111111111111...".'),
+        ('seed', '4294967296', 1, False, SEED_RULE + '"4294967296".'),
+        ('seed', '18446744073709551616', 1, False, SEED_RULE + '"18446744073709551616".'),
+        ('seed', '-1', 1, False, SEED_RULE + '"-1".'),
+        ('seed', '1.5', 1, False, SEED_RULE + '"1.5".'),
+        ('seed', '1e21', 1, False, SEED_RULE + '"1e21".'),
+        ('seed', '9', MB, True, SEED_RULE + '"999999999999999999999999...".'),
+        ('seed', 'abc', 1, True, SEED_RULE + '"abc".'),
+    ],
+)
 def test_hostile_values_set_by_script_get_a_clear_message(one_generator, name, unit, count, as_text, message):
     result = one_generator.evaluate(SET_BY_SCRIPT, [name, unit, count, as_text])
     assert result['message'] == message and result['output'] == ''
@@ -130,16 +138,20 @@ def test_generate_button_wraps_the_seed_within_its_range(one_generator):
 
 # --- per-character probabilities and the scoring tab -------------------------------------------------------------
 
-SCORE_TEXTS = ['The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter.',
-               'I determined to descend and find where I could sleep.', 'eelps dluoc I erehw dnif', 'ab']
-READ_SCORED = '''([root, suffix]) => {
+SCORE_TEXTS = [
+    'The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter.',
+    'I determined to descend and find where I could sleep.',
+    'eelps dluoc I erehw dnif',
+    'ab',
+]
+READ_SCORED = """([root, suffix]) => {
   const g = document.querySelectorAll('.d2lmini-gen')[root];
   const box = g.querySelector(`[data-d2lmini="scored${suffix}"]`);
   const ppl = g.querySelector(`[data-d2lmini="perplexity${suffix}"]`);
   return {chars: Array.from(box.children).map(s => s.textContent), first: box.children[0].hasAttribute('data-p'),
           probs: Array.from(box.querySelectorAll('[data-p]')).map(s => Number(s.getAttribute('data-p'))),
           perplexity: ppl ? Number(ppl.textContent) : null};
-}'''
+}"""
 
 
 @pytest.fixture
@@ -148,8 +160,9 @@ def scorer(lm, open_page, make_lm):
     model, vocab = lm
     baseline = make_lm('concise', vocab_size=28, num_hiddens=16, seed=8)
     page, recorder = open_page(width=375)
-    snippet = export.html_snippet(model, vocab, prefix='it has', length=60, baseline=baseline, mode='score',
-                                  score_text=SCORE_TEXTS[0], lang='zh')
+    snippet = export.html_snippet(
+        model, vocab, prefix='it has', length=60, baseline=baseline, mode='score', score_text=SCORE_TEXTS[0], lang='zh'
+    )
     page.set_content(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{snippet}</body></html>')
     page.wait_for_selector('.d2lmini-gen[data-d2lmini-mounted]')
     yield page, model, baseline, vocab
@@ -234,22 +247,30 @@ def test_typed_markup_in_the_score_box_stays_text(scorer, generator_in, text):
     assert gen.field('scored').text_content() == model.score(text, vocab).text
 
 
-@pytest.mark.parametrize('unit, count, message', [
-    ('a', MB, 'text has 1,048,576 characters; the limit is 11,000: shorten it.'),
-    ('😀', 11_001, 'text has 11,001 characters; the limit is 11,000: shorten it.'),
-    ('时间', 1, "text contains characters the model never saw: '时' '间'."),
-    ('!', 1, 'text has only one character once normalized; scoring needs at least two'),
-    ('', 1, 'text is empty: type a sentence to score')])
+@pytest.mark.parametrize(
+    'unit, count, message',
+    [
+        ('a', MB, 'text has 1,048,576 characters; the limit is 11,000: shorten it.'),
+        ('😀', 11_001, 'text has 11,001 characters; the limit is 11,000: shorten it.'),
+        ('时间', 1, "text contains characters the model never saw: '时' '间'."),
+        ('!', 1, 'text has only one character once normalized; scoring needs at least two'),
+        ('', 1, 'text is empty: type a sentence to score'),
+    ],
+)
 def test_bad_score_text_gets_a_clear_message(scorer, unit, count, message):
     page, *_ = scorer
-    result = page.evaluate('''([unit, count]) => {
+    result = page.evaluate(
+        """([unit, count]) => {
       const root = document.querySelector('.d2lmini-gen'), field = root.querySelector('[data-d2lmini="score"]');
       field.value = unit.repeat(count);
       field.dispatchEvent(new Event('input'));
       const m = root.querySelector('[data-d2lmini="score-message"]');
-      return {message: m.hidden ? null : m.textContent, chars: root.querySelectorAll('[data-d2lmini="scored"] span').length,
+      return {message: m.hidden ? null : m.textContent, chars:
+      root.querySelectorAll('[data-d2lmini="scored"] span').length,
               ppl: root.querySelectorAll('[data-d2lmini="perplexity"]').length};
-    }''', [unit, count])
+    }""",
+        [unit, count],
+    )
     assert result['message'].startswith(message) and result['chars'] == result['ppl'] == 0
 
 
@@ -266,8 +287,9 @@ def test_scoring_tab_fits_a_phone_screen(scorer, generator_in, artifacts):
 def test_both_tabs_fit_narrow_screens_in_every_language(lm, make_lm, open_page, generator_in, lang, width):
     model, vocab = lm
     page, recorder = open_page(width=width)
-    snippet = export.html_snippet(model, vocab, baseline=make_lm('concise', vocab_size=28, num_hiddens=16, seed=8),
-                                  lang=lang)
+    snippet = export.html_snippet(
+        model, vocab, baseline=make_lm('concise', vocab_size=28, num_hiddens=16, seed=8), lang=lang
+    )
     page.set_content(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{snippet}</body></html>')
     gen = generator_in(page)
     for tab, text in (('generate', 'output'), ('score', 'scored')):

@@ -3,11 +3,13 @@
 - Parity: the engines (JavaScript and WebAssembly) on the case of tests/test_trainer_parity.py, in Chromium's V8,
   against PyTorch autograd (float64: gradients to 1e-6 relative, the SGD run's losses within 1 %).
 - A reader trains: a page with ``html_generator(..., train=True)`` written to disk, and the built chapter
-  (skipped without a built book), each opened from ``file://`` and served over http; the train tab is reached and started with the keyboard, one seeded epoch (a second or two)
+  (skipped without a built book), each opened from ``file://`` and served over http; the train tab is reached and
+  started with the keyboard, one seeded epoch (a second or two)
   runs in the Web Worker, the curve falls, and the reader's model then scores the text in the score tab.
 - The heatmap shows nn.RNN's hidden states; the bits panel shows the score's bits and gzip's size; all three
   languages.
 """
+
 import functools
 import http.server
 import json
@@ -42,9 +44,10 @@ def chapter_model():
 
 def engine_scripts():
     files = resources.files('d2lmini.generators')
-    return [files.joinpath(name).read_text(encoding='utf-8') for name in
-            ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js')] + [
-        (HARNESS / name).read_text(encoding='utf-8') for name in ('trainer-wasm-float64.js', 'trainer_check.js')]
+    return [
+        files.joinpath(name).read_text(encoding='utf-8')
+        for name in ('trainer-engine.js', 'trainer-wasm-api.js', 'trainer-wasm.js')
+    ] + [(HARNESS / name).read_text(encoding='utf-8') for name in ('trainer-wasm-float64.js', 'trainer_check.js')]
 
 
 @pytest.mark.parametrize('backend', ['js', 'wasm'])
@@ -54,11 +57,14 @@ def test_parity_in_chromium(open_page, backend):
     for script in engine_scripts():
         page.add_script_tag(content=script)
     case = oracles.make_case()
-    got = page.evaluate('''([input, backend]) => {  // the case as JSON text: Playwright's own encoding is slow
+    got = page.evaluate(
+        """([input, backend]) => {  // the case as JSON text: Playwright's own encoding is slow
       const modules = {float64: d2lminiTrainerWasm64().float64};
       return JSON.stringify(d2lminiTrainerCheck(d2lminiTrainer(), d2lminiTrainerWasm, modules, JSON.parse(input),
                                                 backend, 'float64'));
-    }''', [json.dumps(case), backend])
+    }""",
+        [json.dumps(case), backend],
+    )
     got = json.loads(got)
     figures = oracles.compare(got, oracles.reference(case))
     assert figures['grad_rel'] < 1e-6 and figures['loss_rel'] < 0.01 and figures['hidden_abs'] < 1e-12, figures
@@ -72,8 +78,11 @@ def trainer_page(chapter_model, tmp_path_factory):
     model, vocab = chapter_model
     folder = tmp_path_factory.mktemp('trainer-page')
     snippet = export.html_snippet(model, vocab, score_text='the time traveller', train=True, lang='en')
-    (folder / 'index.html').write_text(f'<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>{snippet}'
-                                       '</body></html>', encoding='utf-8')
+    (folder / 'index.html').write_text(
+        f'<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>{snippet}'
+        '</body></html>',
+        encoding='utf-8',
+    )
     return folder
 
 
@@ -133,8 +142,9 @@ def test_reader_trains_the_model_in_the_page(where, served, trainer_page, open_p
     assert mine != stored_ppl and math.isfinite(mine)
     root.locator('[data-d2lmini="train-model"]').select_option('stored')
     assert float(page.locator('[data-d2lmini="perplexity"]').text_content()) == stored_ppl
-    assert all(url.startswith(('blob:', 'data:', served if where == 'http' else 'file:'))
-               for url in recorder.requests), recorder.requests
+    assert all(
+        url.startswith(('blob:', 'data:', served if where == 'http' else 'file:')) for url in recorder.requests
+    ), recorder.requests
     assert recorder.console_errors == recorder.page_errors == []
 
 
@@ -156,7 +166,9 @@ def test_pause_resume_and_reset(served, open_page):
     assert root.locator('[data-d2lmini="train-model"]').is_disabled()
     root.locator('[data-d2lmini="train-epochs"]').fill('0')
     root.locator('[data-d2lmini="train-start"]').click()
-    assert root.locator('[data-d2lmini="train-message"]').text_content() == 'Epochs must be a whole number from 1 to 50.'
+    assert (
+        root.locator('[data-d2lmini="train-message"]').text_content() == 'Epochs must be a whole number from 1 to 50.'
+    )
     assert recorder.console_errors == recorder.page_errors == []
 
 
@@ -165,11 +177,15 @@ def test_heatmap_is_pytorchs_hidden_state_and_bits_add_up(chapter_model, open_pa
     model, vocab = chapter_model
     page, recorder = open_page()
     text = 'The Time Traveller (for so it will be convenient to speak of him)'
-    page.set_content('<!doctype html><html><body>' + export.html_snippet(model, vocab, score_text=text, lang=lang,
-                                                                          mode='score') + '</body></html>')
+    page.set_content(
+        '<!doctype html><html><body>'
+        + export.html_snippet(model, vocab, score_text=text, lang=lang, mode='score')
+        + '</body></html>'
+    )
     page.wait_for_selector('[data-d2lmini="bits"][data-gzip-bytes]')
-    states = json.loads(page.evaluate(
-        'JSON.stringify(Array.from(document.querySelector(\'[data-d2lmini="heatmap"]\').d2lminiStates))'))
+    states = json.loads(
+        page.evaluate('JSON.stringify(Array.from(document.querySelector(\'[data-d2lmini="heatmap"]\').d2lminiStates))')
+    )
     arrays, _ = export.import_weights(export.export_weights(model, vocab))
     normalized = preprocess(text)
     want = oracles.hidden_states({k: v.double() for k, v in arrays.items()}, vocab[list(normalized)])
@@ -194,8 +210,11 @@ def test_heatmap_is_pytorchs_hidden_state_and_bits_add_up(chapter_model, open_pa
 def test_train_tab_speaks_chinese(chapter_model, open_page):
     model, vocab = chapter_model
     page, _ = open_page()
-    page.set_content('<!doctype html><html><body>' + export.html_snippet(model, vocab, train=True, lang='zh-hant',
-                                                                          mode='train') + '</body></html>')
+    page.set_content(
+        '<!doctype html><html><body>'
+        + export.html_snippet(model, vocab, train=True, lang='zh-hant', mode='train')
+        + '</body></html>'
+    )
     root = page.locator('.d2lmini-gen[data-d2lmini-mounted]')
     assert root.locator('[data-d2lmini="tab-train"]').text_content() == labels.label('train_tab', 'zh-hant')
     assert root.locator('[data-d2lmini="train-start"]').text_content() == labels.label('train_start', 'zh-hant')

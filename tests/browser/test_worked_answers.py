@@ -7,6 +7,7 @@ scrolled to the top of the screen, as a reader following a link to it would see 
 The answer paragraph is the one that starts with a bold "Answer." (on the Chinese pages "答案。");
 the table it rests on is the first table after it. One page load per page and language.
 """
+
 import pytest
 
 LANGS = ['en', 'zh', 'zh-hant']
@@ -47,8 +48,10 @@ def in_view(box, screen):
 
 
 @pytest.mark.parametrize('lang', LANGS)
-@pytest.mark.parametrize('page_name, scroll, count', [
-    ('rnn-overfitting', 'page', 1), ('rnn-autoregressive', 'page', 1), ('rnn-solutions', 'section', 5)])
+@pytest.mark.parametrize(
+    'page_name, scroll, count',
+    [('rnn-overfitting', 'page', 1), ('rnn-autoregressive', 'page', 1), ('rnn-solutions', 'section', 5)],
+)
 def test_each_answer_and_its_table_fill_the_first_screen(server, open_page, lang, page_name, scroll, count):
     page, recorder = open_page(f'{server}chapters/{lang}/{page_name}.html', width=WIDTH, height=HEIGHT)
     answers = page.evaluate(ANSWERS)

@@ -9,6 +9,7 @@ They bind no names in the kernel and have no stored outputs, so nbval compares n
 executed twice: the outputs nbval compares are the full page's, and the check shows the visible cells would compute
 the same without the hidden ones.
 """
+
 import json
 import os
 from collections import defaultdict
@@ -25,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def install_code(nb, name):
     code = [c for c in nb.cells if c.cell_type == 'code']
     hidden, visible = [c.source for c in code if is_hidden(c)], [c.source for c in code if not is_hidden(c)]
-    return (f"__import__('tools.reader.reader_check', fromlist=['install'])"
-            f".install(get_ipython(), {json.dumps(hidden)}, {json.dumps(visible)}, {name!r})")
+    return (
+        f"__import__('tools.reader.reader_check', fromlist=['install'])"
+        f'.install(get_ipython(), {json.dumps(hidden)}, {json.dumps(visible)}, {name!r})'
+    )
 
 
 def pytest_configure(config):
@@ -39,6 +42,7 @@ def pytest_configure(config):
 
 def check_item(parent, name, source):
     from nbval.plugin import IPyNbCell
+
     cell = nbformat.v4.new_code_cell(source)
     cell.execution_count = None  # nothing stored, nothing compared
     return IPyNbCell.from_parent(parent, name=name, cell_num=-1, cell=cell, options=defaultdict(bool, check=False))
@@ -47,6 +51,7 @@ def check_item(parent, name, source):
 def pytest_collection_modifyitems(session, config, items):
     """Each notebook's cells, in order, between an install item and a verdict item."""
     from nbval.plugin import IPyNbCell
+
     out, last_parent = [], None
     for i, item in enumerate(items):
         parent = item.parent if isinstance(item, IPyNbCell) else None

@@ -20,6 +20,7 @@ reads the visible cell's code (names loaded anywhere in it, not bound earlier at
 towards a false alarm; a visible cell that draws random numbers inside ``torch.random.fork_rng`` from a moved state is
 not seen; objects deeper than ``DEPTH`` levels or past ``NODES`` per name are not fingerprinted.
 """
+
 import os
 import random
 import sys
@@ -49,8 +50,9 @@ class Watcher:
 
     def names(self):
         hidden = getattr(self.shell, 'user_ns_hidden', {})
-        return {k: v for k, v in self.shell.user_ns.items()
-                if not k.startswith('_') and k not in SKIP and k not in hidden}
+        return {
+            k: v for k, v in self.shell.user_ns.items() if not k.startswith('_') and k not in SKIP and k not in hidden
+        }
 
     def pre_run_cell(self, info):
         source = info.raw_cell
@@ -59,18 +61,26 @@ class Watcher:
             self.before = None
             return
         names, label = self.names(), summary(source, self.shell.execution_count)
-        self.before = {'hidden': source.strip() in self.hidden, 'label': label, 'source': source,
-                       'ids': {k: id(v) for k, v in names.items()}, 'rng': rng_states()}
+        self.before = {
+            'hidden': source.strip() in self.hidden,
+            'label': label,
+            'source': source,
+            'ids': {k: id(v) for k, v in names.items()},
+            'rng': rng_states(),
+        }
         if self.before['hidden']:
             self.watched += 1
-            self.before['fps'] = {k: fingerprint(v) for k, v in names.items()
-                                  if k not in self.tainted and k in self.read}
+            self.before['fps'] = {
+                k: fingerprint(v) for k, v in names.items() if k not in self.tainted and k in self.read
+            }
             self.before['global'] = global_state()
             return
         self.first_seed = {}
         for name in sorted(loaded_names(self.shell.transform_cell(source)) & set(self.tainted)):
-            self.violations.append(f'{label} reads `{name}`, which {self.tainted[name]} (hidden) binds or changes: '
-                                   'the reader notebook has no such binding there')
+            self.violations.append(
+                f'{label} reads `{name}`, which {self.tainted[name]} (hidden) binds or changes: '
+                'the reader notebook has no such binding there'
+            )
 
     def post_run_cell(self, result):
         before, self.before = self.before, None
@@ -105,8 +115,10 @@ class Watcher:
             if now.get(gen) == state and gen not in self.first_seed:
                 continue  # the visible cell did not touch this generator: the difference is still pending
             if self.first_seed.get(gen) != state:
-                self.violations.append(f'{before["label"]} draws from the {gen} generator, which {hidden_label} '
-                                       '(hidden) moved, before seeding it: the reader notebook draws other numbers')
+                self.violations.append(
+                    f'{before["label"]} draws from the {gen} generator, which {hidden_label} '
+                    '(hidden) moved, before seeding it: the reader notebook draws other numbers'
+                )
             del self.moved[gen]
 
     def on_seed(self, gen):
@@ -119,8 +131,10 @@ class Watcher:
         if 'numpy' in sys.modules:
             targets.append((sys.modules['numpy'].random, 'seed', 'numpy'))
         if 'torch' in sys.modules:
-            targets += [(sys.modules['torch'], 'manual_seed', 'torch'),
-                        (sys.modules['torch'].random, 'manual_seed', 'torch')]
+            targets += [
+                (sys.modules['torch'], 'manual_seed', 'torch'),
+                (sys.modules['torch'].random, 'manual_seed', 'torch'),
+            ]
         for module, attr, gen in targets:
             original = getattr(module, attr)
             if not getattr(original, 'reader_check', False):
@@ -131,6 +145,7 @@ class Watcher:
             for watcher in WATCHER:  # the kernel's watcher now, whichever one wrapped the function
                 watcher.on_seed(gen)
             return original(*args, **kwargs)
+
         seed.reader_check, seed.__wrapped__, seed.__doc__ = True, original, original.__doc__
         return seed
 
@@ -141,12 +156,14 @@ WATCHER = []  # the kernel's one Watcher, for verdict(): this module is loaded o
 
 def timed(watcher, hook):
     """``hook`` that adds its own time to ``watcher.seconds`` (what the check costs a page)."""
+
     def run(arg):
         start = time.perf_counter()
         try:
             return hook(arg)
         finally:
             watcher.seconds += time.perf_counter() - start
+
     return run
 
 
@@ -154,8 +171,10 @@ def install(shell, hidden_sources, visible_sources, name=''):
     """Watch the cells ``shell`` runs from now on; the hidden ones are those whose source is in ``hidden_sources``."""
     watcher = Watcher(shell, hidden_sources, visible_sources)
     watcher.name = name
-    watcher.hooks = {'pre_run_cell': timed(watcher, watcher.pre_run_cell),
-                     'post_run_cell': timed(watcher, watcher.post_run_cell)}
+    watcher.hooks = {
+        'pre_run_cell': timed(watcher, watcher.pre_run_cell),
+        'post_run_cell': timed(watcher, watcher.post_run_cell),
+    }
     for event, hook in watcher.hooks.items():
         shell.events.register(event, hook)
     WATCHER[:] = [watcher]
@@ -171,4 +190,5 @@ def verdict():
             f.write(f'{watcher.name}: {watcher.watched} hidden cells, {watcher.seconds:.2f} s in the check\n')
     assert not watcher.violations, (
         f'the reader notebook of this page would run differently ({watcher.watched} hidden cells watched):\n- '
-        + '\n- '.join(watcher.violations))
+        + '\n- '.join(watcher.violations)
+    )

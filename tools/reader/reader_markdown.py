@@ -13,6 +13,7 @@ A role or directive not known here is an error that names it (extend ``ROLES`` o
 never reach a reader silently. Scanning is line-based, as MyST's fences are; roles are matched with the code spans
 they are built from, so a role inside a code span stays literal.
 """
+
 import os
 import re
 from pathlib import Path
@@ -21,9 +22,11 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / 'chapters'
-WORDS = {'en': {'note': 'Note', 'exercise': 'Exercise', 'solution': 'Solution'},
-         'zh': {'note': '注意', 'exercise': '练习', 'solution': '解答'},
-         'zh-hant': {'note': '注意', 'exercise': '練習', 'solution': '解答'}}
+WORDS = {
+    'en': {'note': 'Note', 'exercise': 'Exercise', 'solution': 'Solution'},
+    'zh': {'note': '注意', 'exercise': '练习', 'solution': '解答'},
+    'zh-hant': {'note': '注意', 'exercise': '練習', 'solution': '解答'},
+}
 ADMONITIONS = {'note', 'tip', 'hint', 'important', 'warning', 'caution', 'attention', 'danger', 'error', 'seealso'}
 FENCE = re.compile(r'^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})(?P<rest>.*)$')
 DIRECTIVE = re.compile(r'^\{(?P<name>[\w:-]+)\}\s*(?P<args>.*)$')
@@ -80,6 +83,7 @@ def book_labels(paths):
 def glue_text(page, key):
     """``name:fmt`` -> the text the book shows for ``{glue:text}`name:fmt```."""
     from myst_nb.core.variables import format_plain_text
+
     name, _, fmt = key.rpartition(':') if ':' in key else (key, '', 's')
     if name not in page.glue or 'text/plain' not in page.glue[name]:
         page.fail(f'no glued text/plain value {name!r}')
@@ -124,7 +128,7 @@ def convert_inline(page, text):
     """Roles replaced, ``.md`` links redirected; code spans left as they are."""
     out, pos = [], 0
     for m in INLINE.finditer(text):
-        out.append(LINK.sub(lambda l: rewrite_link(page, l), text[pos:m.start()]))
+        out.append(LINK.sub(lambda l: rewrite_link(page, l), text[pos : m.start()]))
         if m.group('role'):
             if m.group('name') not in ROLES:
                 page.fail(f'unknown role {{{m.group("name")}}}: add it to ROLES in tools/reader/reader_notebooks.py')
@@ -141,8 +145,9 @@ def split_options(lines):
     options, i = {}, 0
     if lines and lines[0].strip() == '---':
         import yaml
+
         end = lines.index('---', 1)
-        return yaml.safe_load('\n'.join(lines[1:end])) or {}, lines[end + 1:]
+        return yaml.safe_load('\n'.join(lines[1:end])) or {}, lines[end + 1 :]
     while i < len(lines) and (m := re.match(r'^:([\w-]+):\s*(.*)$', lines[i])):
         options[m.group(1)], i = m.group(2), i + 1
     return options, lines[i:]
@@ -222,6 +227,8 @@ def convert_lines(page, lines):
             continue
         end = closing(lines, i, m.group('fence'))
         d = DIRECTIVE.match(m.group('rest').strip())
-        out += directive(page, d.group('name'), d.group('args').strip(), lines[i + 1:end]) if d else lines[i:end + 1]
+        out += (
+            directive(page, d.group('name'), d.group('args').strip(), lines[i + 1 : end]) if d else lines[i : end + 1]
+        )
         i, text_before = end + 1, False
     return out

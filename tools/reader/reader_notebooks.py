@@ -16,6 +16,7 @@ folder name already says it, on Colab nothing does) and installs a CJK font on C
 resolve. Leaving the hidden cells out is safe only because they change nothing a visible cell reads: tools/
 reader_check.py proves that during nbval's run of every page (Makefile, target nbval).
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -28,13 +29,16 @@ ROOT = CHAPTERS.parent
 READER = ROOT / 'notebooks'
 LANGUAGE_COMMENT = {
     'zh': '# 本笔记本显示简体中文：d2lmini 的图表、表格和进度行使用中文标签。\n'
-          '# 在 Colab 上还要安装中文字体，图中的汉字才不会显示为方框（约需半分钟）。\n',
+    '# 在 Colab 上还要安装中文字体，图中的汉字才不会显示为方框（约需半分钟）。\n',
     'zh-hant': '# 本筆記本顯示繁體中文：d2lmini 的圖表、表格和進度行使用中文標籤。\n'
-               '# 在 Colab 上還要安裝中文字型，圖中的漢字才不會顯示為方框（約需半分鐘）。\n'}
-LANGUAGE_CODE = ("import os, sys\n"
-                 "os.environ['D2LMINI_LANG'] = '{lang}'\n"
-                 "if 'google.colab' in sys.modules:\n"
-                 "    !fc-list :lang=zh | grep -q . || apt-get -qq install -y fonts-noto-cjk > /dev/null")
+    '# 在 Colab 上還要安裝中文字型，圖中的漢字才不會顯示為方框（約需半分鐘）。\n',
+}
+LANGUAGE_CODE = (
+    'import os, sys\n'
+    "os.environ['D2LMINI_LANG'] = '{lang}'\n"
+    "if 'google.colab' in sys.modules:\n"
+    '    !fc-list :lang=zh | grep -q . || apt-get -qq install -y fonts-noto-cjk > /dev/null'
+)
 BOOK_METADATA = ('d2lmini', 'jupytext')
 
 
@@ -49,10 +53,17 @@ def reader_path(chapter):
 
 def code_cell(cell):
     tags = cell.metadata.get('tags', [])
-    outputs = [] if 'remove-output' in tags else [
-        out for out in cell.get('outputs', [])
-        if 'scrapbook' not in out.get('metadata', {}) and WIDGET not in out.get('data', {})
-        and not ('remove-stderr' in tags and out.get('name') == 'stderr')]
+    outputs = (
+        []
+        if 'remove-output' in tags
+        else [
+            out
+            for out in cell.get('outputs', [])
+            if 'scrapbook' not in out.get('metadata', {})
+            and WIDGET not in out.get('data', {})
+            and not ('remove-stderr' in tags and out.get('name') == 'stderr')
+        ]
+    )
     new = nbformat.v4.new_code_cell(cell.source, id=cell.id, outputs=outputs, execution_count=cell.execution_count)
     if 'hide-input' in tags:
         new.metadata['jupyter'] = {'source_hidden': True}
@@ -73,8 +84,9 @@ def solution_cells(page, lines, cell_id):
     if START in parts[0]:
         before, rest = parts[0].split(START, 1)
         marker, _, after = rest.partition('\n')
-        title = nbformat.v4.new_markdown_cell('\n'.join(heading(page, page.words['solution'])).strip(),
-                                              id=f'{cell_id}-solution')
+        title = nbformat.v4.new_markdown_cell(
+            '\n'.join(heading(page, page.words['solution'])).strip(), id=f'{cell_id}-solution'
+        )
         if 'dropdown' in marker:
             title.metadata['jp-MarkdownHeadingCollapsed'] = True
         return [c for c in (_markdown(before, cell_id), title, _markdown(after, f'{cell_id}-after')) if c]
@@ -87,8 +99,9 @@ def _markdown(text, cell_id):
 
 
 def language_cell(lang):
-    return nbformat.v4.new_code_cell(LANGUAGE_COMMENT[lang] + LANGUAGE_CODE.replace('{lang}', lang),
-                                     id='reader-language')
+    return nbformat.v4.new_code_cell(
+        LANGUAGE_COMMENT[lang] + LANGUAGE_CODE.replace('{lang}', lang), id='reader-language'
+    )
 
 
 def convert(chapter, labels):
@@ -131,8 +144,11 @@ def rendered(chapters=None):
 
 def stale(chapters=None):
     """Reader notebooks that are missing or differ from what the chapter notebooks give now."""
-    return [path for path, text in rendered(chapters).items()
-            if not path.is_file() or path.read_text(encoding='utf-8') != text]
+    return [
+        path
+        for path, text in rendered(chapters).items()
+        if not path.is_file() or path.read_text(encoding='utf-8') != text
+    ]
 
 
 def write(chapters=None):

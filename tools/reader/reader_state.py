@@ -8,6 +8,7 @@ containers and plain objects through their items and ``__dict__`` up to ``DEPTH`
 functions, classes, modules and the objects of ``OPAQUE`` packages by identity only (a figure's tree is large and a
 hidden cell that redraws one would show in nbval's outputs).
 """
+
 import ast
 import hashlib
 import os
@@ -19,8 +20,23 @@ import warnings
 DEPTH, NODES, WHOLE = 8, 20000, 1 << 22
 # Packages whose objects count by identity: figures (large trees), and the kernel's streams, display handles,
 # widgets, threads and loggers, which change with every output and are no result of the page.
-OPAQUE = {'matplotlib', 'ipykernel', 'IPython', 'io', '_io', 'threading', 'zmq', 'tornado', 'asyncio', 'logging',
-          'ipywidgets', 'traitlets', 'comm', 'jupyter_client', 'tqdm'}
+OPAQUE = {
+    'matplotlib',
+    'ipykernel',
+    'IPython',
+    'io',
+    '_io',
+    'threading',
+    'zmq',
+    'tornado',
+    'asyncio',
+    'logging',
+    'ipywidgets',
+    'traitlets',
+    'comm',
+    'jupyter_client',
+    'tqdm',
+}
 
 
 def rng_states():
@@ -41,8 +57,12 @@ def global_state():
     state = {'env': sorted(os.environ.items()), 'cwd': os.getcwd(), 'sys.path': list(sys.path)}
     if 'torch' in sys.modules:
         torch = sys.modules['torch']
-        state['torch'] = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads(),
-                          torch.are_deterministic_algorithms_enabled())
+        state['torch'] = (
+            torch.get_default_dtype(),
+            torch.is_grad_enabled(),
+            torch.get_num_threads(),
+            torch.are_deterministic_algorithms_enabled(),
+        )
     if 'matplotlib' in sys.modules:
         state['rcParams'] = repr(sorted(sys.modules['matplotlib'].rcParams.items()))
     return state
@@ -74,13 +94,13 @@ def _feed(digest, value, depth, seen, budget):
             return _feed(digest, value._base, depth - 1, seen, budget)
         if t.numel() * t.element_size() > WHOLE:
             digest.update(repr((value._version, t.data_ptr())).encode())
-            t = t.reshape(-1)[::-(-t.numel() * t.element_size() // WHOLE)]
+            t = t.reshape(-1)[:: -(-t.numel() * t.element_size() // WHOLE)]
         t = t.cpu().contiguous()
         digest.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b'')
         return _feed(digest, value.grad if value.is_leaf else None, depth - 1, seen, budget)
     if hasattr(value, '__array_interface__') and hasattr(value, 'tobytes'):
         flat = value.reshape(-1)
-        return digest.update(flat[::-(-value.nbytes // WHOLE)].tobytes() + repr(value.shape).encode())
+        return digest.update(flat[:: -(-value.nbytes // WHOLE)].tobytes() + repr(value.shape).encode())
     if type(value).__module__.split('.')[0] in OPAQUE:
         return
     if isinstance(value, dict):
@@ -195,5 +215,3 @@ def loaded_names(code):
     visitor = Reads()
     visitor.visit(tree)
     return visitor.reads
-
-
