@@ -2,7 +2,7 @@
 
 The D2L API (this folder; each class's docstring names the D2L section that defines it):
 
-    core.py        Module, DataModule, Trainer (§3.2): the training loop, clipping,
+    core.py        Module, DataModule, Trainer (§3.2): the training loop, clipping, and perplexity,
                    perplexity per epoch
     data.py        Vocab, TimeMachine (§9.2–§9.3): characters, windows, the train/validation split
     datafiles.py   download, the data folder (D2LMINI_DATA_DIR), SHA-1 checks
@@ -46,7 +46,7 @@ from .compat import (  # noqa: F401
     tensor,
     zeros,
 )
-from .core import DataModule, Module, Trainer
+from .core import DataModule, Module, Trainer, perplexity
 from .data import TimeMachine, Vocab
 from .datafiles import (
     DATA_URL,
@@ -88,6 +88,7 @@ __all__ = [
     'DataModule',
     'Module',
     'Trainer',
+    'perplexity',
     'TrainingDiverged',
     'DataUnavailableError',
     'TimeMachine',

@@ -238,11 +238,10 @@ def materialize(model, device):
         model.output_layer(model.rnn(model.one_hot(X), None)[0])
 
 
-def check_model(model, vocab, device=None):
-    """A model ready to read text: its vocabulary size matches ``vocab``, ``device`` is its own,
-    lazy layers are materialized and its weights are finite (a diverged model is refused).
+def ready_model(model, device=None):
+    """A model ready to read text (its vocabulary is checked by the caller, once): ``device`` is its
+    own, lazy layers are materialized and its weights are finite (a diverged model is refused).
     Returns the device."""
-    check_vocab(vocab, getattr(model, 'vocab_size', None))
     device = check_device(model, device)
     materialize(model, device)
     check_finite(model.named_parameters())
@@ -258,4 +257,4 @@ def check_generation(model, prefix, num_preds, vocab, device=None, temperature=N
     check_num_preds(num_preds)
     temperature = None if temperature is None else check_temperature(temperature)
     seed = check_seed(seed, optional=True)
-    return prefix, temperature, seed, check_model(model, vocab, device)
+    return prefix, temperature, seed, ready_model(model, device)

@@ -27,7 +27,7 @@ from .core import perplexity
 from .display.labels import label, page_language
 from .display.shading import html_chars
 from .display.tables import Table
-from .limits import check_model, check_vocab, normalize_score_text
+from .limits import check_vocab, normalize_score_text, ready_model
 
 TOP = 5  # how many of the most likely next characters each position keeps
 
@@ -87,7 +87,7 @@ def score(model, text, vocab, device=None):
     """
     check_vocab(vocab, getattr(model, 'vocab_size', None))
     text = normalize_score_text(text, vocab)
-    device = check_model(model, vocab, device)
+    device = ready_model(model, device)
     ids = torch.tensor([vocab[list(text)]], device=device)  # (1, len(text))
     with torch.no_grad():
         rnn_outputs, _ = model.rnn(model.one_hot(ids[:, :-1]), None)

@@ -282,3 +282,21 @@ def test_export_refuses_non_finite_weights(model, vocab):
         next(broken.parameters()).view(-1)[0] = float('nan')
     with pytest.raises(ValueError, match=r'weights contain NaN or infinity \((W_ih|W_out)\): its training diverged'):
         export.export_weights(broken, vocab)
+
+
+@pytest.mark.parametrize('temperature', [0.0, 0.7])
+def test_the_vocabulary_is_checked_once_per_page(model, vocab, monkeypatch, temperature):
+    """One check of vocab against the model per generator (the exporter's), however the page's text is made."""
+    from d2lmini import limits
+
+    calls = []
+    original = limits.check_vocab
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(limits, 'check_vocab', counted)
+    monkeypatch.setattr(export, 'check_vocab', counted)
+    export.html_snippet(model, vocab, prefix='it has', length=20, temperature=temperature, seed=3)
+    assert len(calls) == 1

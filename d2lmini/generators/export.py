@@ -94,11 +94,13 @@ def _rnn_arrays(model):
 
 def export_weights(model, vocab):
     """Return a JSON-able dict: format, source class, vocabulary, sizes, the generation limits (``limits.LIMITS``,
-    which the page enforces) and the six float32 arrays. A model with NaN or infinite weights is refused."""
-    check_vocab(vocab, getattr(model, 'vocab_size', None))
+    which the page enforces) and the six float32 arrays. A model with NaN or infinite weights is refused.
+    ``vocab`` is checked here, once: against the model's ``vocab_size``, else against its arrays."""
+    check_vocab(vocab, getattr(model, 'vocab_size', None))  # before the arrays: a lazy model is named second
     source, arrays = _rnn_arrays(model)
     num_hiddens, vocab_size = arrays['W_hh'].shape[0], arrays['W_ih'].shape[1]
-    check_vocab(vocab, vocab_size)
+    if vocab_size != len(vocab):  # only a model without vocab_size gets here
+        check_vocab(vocab, vocab_size)
     check_finite(arrays.items())
     return {
         'format': FORMAT,
@@ -146,7 +148,8 @@ def _mulberry32(seed):
 
 
 def sample_float64(payload, prefix, num_preds, temperature, seed):
-    """The page's sampled text: its float64 arithmetic, in its order of operations, and its seeded generator.
+    """The page's text: its float64 arithmetic, in its order of operations, and its seeded generator;
+    greedy at temperature 0, as on the page.
 
     So the text shown before the page's script runs (on GitHub, in a PDF) is the text the page then generates.
     A draw could differ only if rounding moved a cumulative probability across the uniform number (about 1e-16
@@ -175,6 +178,8 @@ def sample_float64(payload, prefix, num_preds, temperature, seed):
                 s += W['W_out'][v][j] * h[j]
             logits.append(s if emits[v] else -math.inf)
         best = max(range(V), key=lambda v: (logits[v], -v))  # the first maximum
+        if temperature == 0:
+            return best
         weights = [math.exp((x - logits[best]) / temperature) for x in logits]
         u = random() * _sum_in_order(weights)
         for v, w in enumerate(weights):
@@ -200,17 +205,10 @@ def _sum_in_order(values):
     return total
 
 
-def _initial_text(model, vocab, prefix, length, temperature, seed):
-    """The text the page shows before its script runs: the greedy text, or the page's own seeded sample."""
-    if temperature:
-        return sample_float64(export_weights(model, vocab), prefix, length, temperature, seed)
-    return model.predict(prefix, length, vocab)
-
-
-def _check_page_settings(model, prefix, vocab, length, temperature, seed, score_text, mode, train=False):
+def _check_page_settings(prefix, vocab, length, temperature, seed, score_text, mode, train=False):
     """The page's rules (``limits.py``): temperature 0 means greedy there; returns the values as the page gets
-    them, and the text the score box starts with (``score_text``; by default the prefix, if it can be scored)."""
-    check_vocab(vocab, getattr(model, 'vocab_size', None))
+    them, and the text the score box starts with (``score_text``; by default the prefix, if it can be scored).
+    ``vocab`` has been checked against the model by ``export_weights``."""
     prefix_text = normalize_prefix(prefix, vocab)
     if score_text is None:
         score_text = prefix if len(prefix_text) >= 2 else ''
@@ -258,10 +256,10 @@ def html_snippet(
     train=False,
 ):
     """The generator as an HTML string (``html_generator`` wraps it for display)."""
+    weights = export_weights(model, vocab)  # the one check of vocab against the model
     length, temperature, seed, score_text = _check_page_settings(
-        model, prefix, vocab, length, temperature, seed, score_text, mode, train
+        prefix, vocab, length, temperature, seed, score_text, mode, train
     )
-    weights = export_weights(model, vocab)
     keys = GENERATOR + SCORING + INSIDE + (TRAINING if train else ())
     words = page_labels(tuple(dict.fromkeys(keys)), lang, labels)
     trainer = _trainer_spec(weights) if train else None
@@ -271,7 +269,7 @@ def html_snippet(
         temperature=temperature,
         seed=seed,
         score_text=score_text,
-        initial_text=_initial_text(model, vocab, prefix, length, temperature, seed),
+        initial_text=sample_float64(weights, prefix, length, temperature, seed),  # shown before the script runs
     )
     uid = 'd2lmini-gen-' + uuid.uuid4().hex[:12]  # unique per snippet: several generators may share a page
     return page_markup.snippet(uid, weights, _baseline_weights(baseline, model, vocab), words, settings, mode, trainer)
