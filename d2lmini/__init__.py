@@ -2,8 +2,8 @@
 
 The D2L API (this folder; each class's docstring names the D2L section that defines it):
 
-    core.py        Module, DataModule, Trainer (§3.2): the training loop, clipping, and perplexity,
-                   perplexity per epoch
+    core.py        Module, DataModule, Trainer (§3.2): the training loop, clipping, and
+                   perplexity (exp of the mean loss per token) per epoch
     data.py        Vocab, TimeMachine (§9.2–§9.3): characters, windows, the train/validation split
     datafiles.py   download, the data folder (D2LMINI_DATA_DIR), SHA-1 checks
     models.py      RNNScratch, RNNLMScratch (§9.5), RNN, RNNLM (§9.6), Classifier, LinearRegression
