@@ -135,3 +135,10 @@ def test_nbval_fails_a_page_whose_reader_notebook_would_differ(tmp_path):
     )
     assert result.returncode == 1 and 'reader check: verdict' in result.stdout
     assert 'reads `x`, which cell' in result.stdout, result.stdout[-3000:]
+
+
+def test_a_cache_folder_named_by_torch_is_not_page_state(run):
+    """torch sets TORCHINDUCTOR_CACHE_DIR when torch._dynamo is first imported (the first Adam step): whichever cell
+    that is, no page reads it; any other variable still counts."""
+    found = run([(False, 'import os'), (True, 'os.environ["TORCHINDUCTOR_CACHE_DIR"] = "/tmp/x"'), (False, 'y = 1')])
+    assert found == []

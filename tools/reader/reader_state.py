@@ -53,8 +53,14 @@ def rng_states():
     return states
 
 
+# Set by libraries the first time a feature is used, whichever cell uses it first, and read by no page:
+# torch names its compiler cache when torch._dynamo is first imported (the first Adam step does it).
+LIBRARY_ENV = frozenset({'TORCHINDUCTOR_CACHE_DIR'})
+
+
 def global_state():
-    state = {'env': sorted(os.environ.items()), 'cwd': os.getcwd(), 'sys.path': list(sys.path)}
+    env = sorted((k, v) for k, v in os.environ.items() if k not in LIBRARY_ENV)
+    state = {'env': env, 'cwd': os.getcwd(), 'sys.path': list(sys.path)}
     if 'torch' in sys.modules:
         torch = sys.modules['torch']
         state['torch'] = (
