@@ -123,11 +123,11 @@ def test_the_notebook_panel_does_not_import_the_web_exporter():
 # under 1,900 lines at 100 columns (about 1,450 at the 120 columns the rest of the tree uses).
 BUDGETS = {
     'd2lmini': 1900,
-    'd2lmini/display': 1000,
+    'd2lmini/display': 1100,
     'd2lmini/book': 1500,
     'd2lmini/generators': 2600,
     'tools': 1500,
-    'tools/reader': 850,
+    'tools/reader': 950,
     '_ext': 700,
     'benchmarks': 1400,
 }
