@@ -32,19 +32,11 @@ from pathlib import Path
 import yaml
 
 from d2lmini.display.editions import EDITIONS as BOOK_EDITIONS
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.zh_hant_convert import convert_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {e.code: e.folder for e in BOOK_EDITIONS}  # the one table of editions
-CHROMIUM_ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-]
 LIVE_NOTE = {'en': 'This panel is interactive in the web edition: {url}', 'zh': '本面板在网页版中可交互使用：{url}'}
 LIVE_NOTE['zh-hant'] = convert_text(LIVE_NOTE['zh'])
 MARGIN = {'top': '16mm', 'bottom': '18mm', 'left': '14mm', 'right': '14mm'}
@@ -251,7 +243,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not (args.book / 'index.html').is_file():
         parser.error(f'no built book at {args.book}: run `make book` first')
-    chromium = os.environ.get('D2LMINI_CHROMIUM', '/usr/bin/chromium')
+    chromium = CHROMIUM
     site = (args.site or default_site()).rstrip('/') + '/'
     written = print_editions(args.book, args.out or args.book / 'pdf', site, chromium)
     for path, pages in written.items():

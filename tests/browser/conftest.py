@@ -14,18 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (benchmarks import them from here)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / 'test-artifacts'
-CHROMIUM = os.environ.get('D2LMINI_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
