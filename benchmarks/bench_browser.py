@@ -33,13 +33,13 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / 'tests'), str(ROOT / 'tests' / 'browser')]
+sys.path[:0] = [str(ROOT), str(ROOT / 'tests')]
 import oracles  # noqa: E402  (tests/oracles.py)
-from conftest import CHROMIUM  # noqa: E402  (the browser tests' Chromium and flags)
-from conftest import CHROMIUM_ARGS as ARGS
 
 import d2lmini  # noqa: E402
 from d2lmini.generators import export, page_markup  # noqa: E402
+from tools.chromium import CHROMIUM  # noqa: E402  (the browser tests' Chromium and flags)
+from tools.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
 
 TIMED_JS = """([kind, n, reps]) => {
   const api = d2lminiMath(), root = document.querySelector('.d2lmini-gen');

@@ -42,12 +42,12 @@ import psutil  # noqa: E402  (installed with Jupyter's kernel)
 import torch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / 'tests' / 'browser'), str(ROOT / 'tests')]
+sys.path[:0] = [str(ROOT), str(ROOT / 'tests')]
 import oracles  # noqa: E402  (tests/oracles.py: the PyTorch twin of the page's step)
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 import d2lmini  # noqa: E402
 from d2lmini.generators import trainer  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 CANDIDATES = ('plain JS', 'tuned JS', 'WASM SIMD', '2 workers, WASM')
 
